@@ -1,0 +1,3 @@
+using CvmCheck.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);
