@@ -56,18 +56,26 @@ public static class PinnedChainValidator
                 }
             }
 
-            var signed = SignedDer.Decode(current.RawDataMemory, current.Subject);
-            if (signed.VerifyWith(issuer, $"certificate '{current.Subject}'") is { } bad)
+            var child = current;
+            var parent = issuer;
+            issues.AddRange(SignatureCache.GetOrAdd(child.RawDataMemory.Span, parent, () =>
             {
-                issues.Add(bad);
-            }
+                var linkIssues = new List<PkiIssue>();
+                var signed = SignedDer.Decode(child.RawDataMemory, child.Subject);
+                if (signed.VerifyWith(parent, $"certificate '{child.Subject}'") is { } bad)
+                {
+                    linkIssues.Add(bad);
+                }
 
-            // RFC 5280 §6.1.4 (k): an issuing certificate must be a CA.
-            var bc = issuer.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault();
-            if (bc is null || !bc.CertificateAuthority)
-            {
-                issues.Add(new(PkiIssueCode.NotCertificateAuthority, $"'{issuer.Subject}' issues '{current.Subject}' but is not a CA"));
-            }
+                // RFC 5280 §6.1.4 (k): an issuing certificate must be a CA.
+                var bc = parent.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault();
+                if (bc is null || !bc.CertificateAuthority)
+                {
+                    linkIssues.Add(new(PkiIssueCode.NotCertificateAuthority, $"'{parent.Subject}' issues '{child.Subject}' but is not a CA"));
+                }
+
+                return linkIssues.ToArray();
+            }));
 
             path.Add(issuer);
             current = issuer;

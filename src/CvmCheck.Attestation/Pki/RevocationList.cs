@@ -12,8 +12,9 @@ public sealed class RevocationList
 {
     private readonly HashSet<string> _revokedSerials;
 
-    private RevocationList(SignedDer signed, X500DistinguishedName issuer, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, HashSet<string> revoked, string source)
+    private RevocationList(ReadOnlyMemory<byte> der, SignedDer signed, X500DistinguishedName issuer, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, HashSet<string> revoked, string source)
     {
+        Der = der;
         Signed = signed;
         Issuer = issuer;
         ThisUpdate = thisUpdate;
@@ -21,6 +22,9 @@ public sealed class RevocationList
         _revokedSerials = revoked;
         Source = source;
     }
+
+    /// <summary>The CRL as supplied (the signature-cache key covers all of it, signature included).</summary>
+    public ReadOnlyMemory<byte> Der { get; }
 
     public SignedDer Signed { get; }
 
@@ -65,7 +69,7 @@ public sealed class RevocationList
                 }
             }
 
-            return new RevocationList(signed, issuer, thisUpdate, nextUpdate, revoked, source);
+            return new RevocationList(der, signed, issuer, thisUpdate, nextUpdate, revoked, source);
         }
         catch (AsnContentException e)
         {
@@ -83,10 +87,7 @@ public sealed class RevocationList
             issues.Add(new(PkiIssueCode.CrlIssuerMismatch, $"{Source}: issued by '{Issuer.Name}', expected '{issuer.Subject}'"));
         }
 
-        if (Signed.VerifyWith(issuer, Source) is { } sig)
-        {
-            issues.Add(sig);
-        }
+        issues.AddRange(SignatureCache.GetOrAdd(Der.Span, issuer, () => Signed.VerifyWith(issuer, Source) is { } sig ? [sig] : []));
 
         if (at < ThisUpdate)
         {

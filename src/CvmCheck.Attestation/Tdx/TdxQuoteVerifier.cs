@@ -65,7 +65,7 @@ public static class TdxQuoteVerifier
             var detail = "";
             try
             {
-                var certs = PemCertificates.Read(quote.PckCertificationData, "quote PCK certificate chain");
+                var certs = PckChainCache.Read(quote.PckCertificationData);
                 pckLeaf = certs[0];
                 var chain = PinnedChainValidator.Validate(pckLeaf, certs.Skip(1), root, at);
                 issues.AddRange(chain.Issues.Select(MapChainIssue));
