@@ -69,7 +69,7 @@ internal static class CheckCommand
 
         if (errors.Count > 0)
         {
-            throw new UserInputException($"invalid policy ({errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}):" + Environment.NewLine
+            throw new UserInputException($"invalid --policy ({errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}):" + Environment.NewLine
                 + string.Join(Environment.NewLine, errors.Select(e => "  " + e)));
         }
 
