@@ -11,6 +11,9 @@ public static class SpdmLayout
     /// <summary>SPDMVersion byte of version 1.1 (DSP0274 §10.1 "version number encoding": major in the high nibble).</summary>
     public const byte Version11 = 0x11;
 
+    /// <summary>SPDM 1.0: same GET_MEASUREMENTS/MEASUREMENTS layout and signing as 1.1.</summary>
+    public const byte Version10 = 0x10;
+
     /// <summary>GET_MEASUREMENTS RequestResponseCode (DSP0274 §10.11, request table).</summary>
     public const byte GetMeasurementsCode = 0xE0;
 

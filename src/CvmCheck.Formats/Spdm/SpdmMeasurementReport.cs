@@ -75,9 +75,11 @@ public sealed class SpdmMeasurementReport
 
         // Request (DSP0274 §10.11 GET_MEASUREMENTS).
         var requestVersion = data[SpdmLayout.RequestVersionOffset];
-        if (requestVersion >> 4 != 1)
+        // SPDM 1.2 signs a prefixed transcript hash and 1.3 adds RequesterContext; only the 1.0/1.1
+        // layout and signing (what NVIDIA GPUs send) are implemented, so anything else is refused.
+        if (requestVersion is not (SpdmLayout.Version10 or SpdmLayout.Version11))
         {
-            return Fail(SpdmParseError.UnsupportedVersion, "request.SPDMVersion", SpdmLayout.RequestVersionOffset, $"0x{requestVersion:X2} is not an SPDM 1.x version");
+            return Fail(SpdmParseError.UnsupportedVersion, "request.SPDMVersion", SpdmLayout.RequestVersionOffset, $"0x{requestVersion:X2} is not SPDM 1.0 or 1.1");
         }
 
         if (data[SpdmLayout.RequestCodeOffset] != SpdmLayout.GetMeasurementsCode)

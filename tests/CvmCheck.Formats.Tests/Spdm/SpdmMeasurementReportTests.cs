@@ -110,6 +110,20 @@ public sealed class SpdmMeasurementReportTests
         Assert.Equal(SpdmLayout.RequestParam1Offset, failure.Offset);
     }
 
+    [Theory]
+    [InlineData(0x12)]
+    [InlineData(0x13)]
+    [InlineData(0x20)]
+    public void Spdm_versions_with_another_signing_layout_are_rejected_as_unsupported(byte version)
+    {
+        var bytes = SpdmFixtures.Report("h100_550.90.07_vbios_96.00.9F.00.01");
+        bytes[SpdmLayout.RequestVersionOffset] = version;
+
+        Assert.False(SpdmMeasurementReport.TryParse(bytes, out _, out var failure));
+
+        Assert.Equal(SpdmParseError.UnsupportedVersion, failure!.Error);
+    }
+
     [Fact]
     public void Response_code_other_than_MEASUREMENTS_is_rejected_at_its_offset()
     {
