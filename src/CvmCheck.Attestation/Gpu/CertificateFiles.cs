@@ -1,5 +1,5 @@
 using System.Text;
-using Org.BouncyCastle.Security.Certificates;
+using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 
 namespace CvmCheck.Attestation.Gpu;
@@ -56,9 +56,19 @@ public static class CertificateFiles
     {
         try
         {
-            return new X509Certificate(der);
+            var certificate = new X509Certificate(der);
+
+            // BouncyCastle decodes the key lazily; decode it now so a bad key (an EC point off the
+            // curve) is a format error here, not an ArgumentException deep inside verification.
+            // The same for the extensions the chain validator reads.
+            _ = certificate.GetPublicKey();
+            _ = certificate.GetKeyUsage();
+            _ = certificate.GetBasicConstraints();
+            _ = certificate.GetExtendedKeyUsage();
+            return certificate;
         }
-        catch (Exception e) when (e is CertificateException or ArgumentException or IOException or InvalidOperationException or Org.BouncyCastle.Asn1.Asn1Exception)
+        catch (Exception e) when (e is GeneralSecurityException or SecurityUtilityException or Org.BouncyCastle.Crypto.CryptoException
+            or ArgumentException or IOException or InvalidOperationException or InvalidCastException or FormatException)
         {
             throw new FormatException($"{what} is not a DER X.509 certificate: {e.Message}", e);
         }

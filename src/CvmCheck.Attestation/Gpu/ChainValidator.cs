@@ -156,7 +156,8 @@ public static class ChainValidator
         {
             return cert.IsSignatureValid(issuer.GetPublicKey());
         }
-        catch (Exception e) when (e is InvalidKeyException or SignatureException or ArgumentException or InvalidOperationException or Org.BouncyCastle.Crypto.CryptoException)
+        catch (Exception e) when (e is GeneralSecurityException or SecurityUtilityException or Org.BouncyCastle.Crypto.CryptoException
+            or ArgumentException or InvalidOperationException or InvalidCastException)
         {
             return false;
         }

@@ -13,13 +13,29 @@ public static class EcdsaVerifier
 {
     public static ECDsa ImportKey(X509Certificate certificate)
     {
-        if (certificate.GetPublicKey() is not ECPublicKeyParameters)
+        try
         {
-            throw new CryptographicException($"'{certificate.SubjectDN}' does not hold an EC public key");
+            if (certificate.GetPublicKey() is not ECPublicKeyParameters)
+            {
+                throw new CryptographicException($"'{certificate.SubjectDN}' does not hold an EC public key");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new CryptographicException($"'{certificate.SubjectDN}' holds an invalid public key: {e.Message}", e);
         }
 
         var ecdsa = ECDsa.Create();
-        ecdsa.ImportSubjectPublicKeyInfo(certificate.CertificateStructure.SubjectPublicKeyInfo.GetDerEncoded(), out _);
+        try
+        {
+            ecdsa.ImportSubjectPublicKeyInfo(certificate.CertificateStructure.SubjectPublicKeyInfo.GetDerEncoded(), out _);
+        }
+        catch
+        {
+            ecdsa.Dispose();
+            throw;
+        }
+
         return ecdsa;
     }
 

@@ -151,7 +151,8 @@ public static class OcspChecker
                 }
             }
         }
-        catch (Exception e) when (e is OcspException or Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException or ArgumentException)
+        catch (Exception e) when (e is OcspException or Org.BouncyCastle.Security.GeneralSecurityException or Org.BouncyCastle.Security.SecurityUtilityException
+            or Org.BouncyCastle.Crypto.CryptoException or ArgumentException or InvalidOperationException)
         {
             return false;
         }
