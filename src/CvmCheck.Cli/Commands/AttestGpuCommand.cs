@@ -32,7 +32,7 @@ internal static class AttestGpuCommand
 
     internal static int Run(CliContext context, GpuAttestRequest request, TimeProvider clock)
     {
-        var (spdm, embeddedChain, _) = GpuAttestInputs.ReadReport(request.Report);
+        var (spdm, embeddedChain) = GpuAttestInputs.ReadReport(request.Report);
         var chain = request.Certs is not null
             ? GpuAttestInputs.ReadChain(request.Certs)
             : embeddedChain ?? throw new UserInputException("--certs PEM is required (the report file carries no certificate chain)");

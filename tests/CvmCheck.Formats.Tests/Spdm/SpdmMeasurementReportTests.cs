@@ -1,3 +1,4 @@
+using CsCheck;
 using CvmCheck.Formats.Spdm;
 
 namespace CvmCheck.Formats.Tests.Spdm;
@@ -85,6 +86,19 @@ public sealed class SpdmMeasurementReportTests
             Assert.False(SpdmMeasurementReport.TryParse(bytes.AsSpan(0, length), out _, out var failure), $"length {length}");
             Assert.NotEqual(SpdmParseError.None, failure!.Error);
         }
+    }
+
+    [Fact]
+    public void Arbitrary_bytes_never_make_TryParse_throw()
+    {
+        var real = SpdmFixtures.Report("h100_590.12_vbios_96.00.A5.00.01_ppcie");
+        Gen.Byte.Array[0, 5000].Sample(bytes => SpdmMeasurementReport.TryParse(bytes, out _, out _) || true, iter: 2000);
+        Gen.Select(Gen.Int[0, real.Length - 1], Gen.Byte).Sample((i, b) =>
+        {
+            var copy = (byte[])real.Clone();
+            copy[i] = b;
+            return SpdmMeasurementReport.TryParse(copy, out var parsed, out var failure) ? parsed.Bytes.Length == copy.Length : failure!.Offset >= 0;
+        }, iter: 2000);
     }
 
     [Fact]

@@ -10,16 +10,15 @@ namespace CvmCheck.Cli.Attest.Gpu;
 /// <summary>Reads and checks the files and values given to <c>attest gpu</c>; every problem is a <see cref="UserInputException"/> naming the file or option (exit 2).</summary>
 internal static class GpuAttestInputs
 {
-    public static (SpdmMeasurementReport Report, IReadOnlyList<X509Certificate>? EmbeddedChain, byte[]? EmbeddedNonce) ReadReport(string path)
+    public static (SpdmMeasurementReport Report, IReadOnlyList<X509Certificate>? EmbeddedChain) ReadReport(string path)
     {
         var content = ReadAll(path, "--report");
         IReadOnlyList<X509Certificate>? chain = null;
-        byte[]? nonce = null;
         byte[] bytes;
         var first = content.AsSpan().TrimStart(" \t\r\n"u8);
         if (first.Length > 0 && first[0] is (byte)'[' or (byte)'{')
         {
-            (bytes, chain, nonce) = ReadSerializedEvidence(content, path);
+            (bytes, chain) = ReadSerializedEvidence(content, path);
         }
         else
         {
@@ -31,11 +30,15 @@ internal static class GpuAttestInputs
             throw new UserInputException($"{path}: not a GPU attestation report: {failure}");
         }
 
-        return (report, chain, nonce);
+        return (report, chain);
     }
 
-    /// <summary>NVIDIA attestation-sdk serialized evidence: a JSON array (or one object) with base64 <c>evidence</c>, base64 PEM <c>certificate</c>, hex <c>nonce</c>. The first GPU is used.</summary>
-    private static (byte[] Report, IReadOnlyList<X509Certificate>? Chain, byte[]? Nonce) ReadSerializedEvidence(byte[] content, string path)
+    /// <summary>
+    /// NVIDIA attestation-sdk serialized evidence: a JSON array (or one object) with base64 <c>evidence</c>
+    /// and base64 PEM <c>certificate</c>; the first GPU is used. Its <c>nonce</c> field is ignored on
+    /// purpose: evidence cannot vouch for its own freshness, only <c>--nonce</c> can.
+    /// </summary>
+    private static (byte[] Report, IReadOnlyList<X509Certificate>? Chain) ReadSerializedEvidence(byte[] content, string path)
     {
         try
         {
@@ -55,8 +58,7 @@ internal static class GpuAttestInputs
                 chain = CertificateFiles.ParsePem(Encoding.ASCII.GetString(Convert.FromBase64String(certificate)));
             }
 
-            byte[]? nonce = item.TryGetProperty("nonce", out var n) && n.GetString() is { } hex ? Convert.FromHexString(hex) : null;
-            return (Convert.FromBase64String(evidence), chain, nonce);
+            return (Convert.FromBase64String(evidence), chain);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
