@@ -133,4 +133,44 @@ public sealed class AttestGpuCommandTests
         Assert.Equal(0, exit);
         Assert.Equal("590.12", Json(output).GetProperty("claims").GetProperty("driverVersion").GetString());
     }
+
+    [Fact]
+    public void Empty_ocsp_directory_leaves_revocation_unknown_and_passes_with_a_note()
+    {
+        using var ocsp = new TempDir();
+
+        var (exit, output, _) = Run("--report", F(Report550 + "/report.hex"), "--certs", F(Report550 + "/chain.pem"), "--nonce", Nonce550, "--ocsp", ocsp.Path, "--at", At, "--format", "json");
+
+        Assert.Equal(0, exit);
+        var json = Json(output);
+        Assert.Equal("unknown", json.GetProperty("claims").GetProperty("revocation").GetString());
+        var step = json.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "certs.revocation");
+        Assert.Equal("skip", step.GetProperty("status").GetString());
+        Assert.Equal("RevocationUnknown", step.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void Unreadable_ocsp_response_for_a_chain_certificate_fails_closed()
+    {
+        using var ocsp = new TempDir();
+        var brom = CvmCheck.Attestation.Gpu.CertificateFiles.ReadFile(F(Report550 + "/chain.pem"))[1];
+        ocsp.WriteBytes(CvmCheck.Attestation.Gpu.OcspChecker.FileNameFor(brom), [0x30, 0x03, 0x0a, 0x01, 0x00]);
+
+        var (exit, output, _) = Run("--report", F(Report550 + "/report.hex"), "--certs", F(Report550 + "/chain.pem"), "--nonce", Nonce550, "--ocsp", ocsp.Path, "--at", At, "--format", "json");
+
+        Assert.Equal(1, exit);
+        var json = Json(output);
+        Assert.Equal("invalid", json.GetProperty("claims").GetProperty("revocation").GetString());
+        var step = json.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "certs.revocation");
+        Assert.Equal("OcspResponseInvalid", step.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void Missing_required_report_option_is_bad_usage()
+    {
+        var (exit, _, error) = Run("--certs", F(Report550 + "/chain.pem"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--report", error, StringComparison.Ordinal);
+    }
 }
