@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CvmCheck.Attestation.Gpu;
+using CvmCheck.Cli.Attest;
 using CvmCheck.Cli.Attest.Gpu;
 
 namespace CvmCheck.Cli.Commands;
@@ -21,17 +22,19 @@ internal static class AttestGpuCommand
         var at = new Option<string>("--at") { Description = "Check time (ISO 8601); default now" };
         var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
+        var policy = new Option<string>("--policy") { Description = "Appraisal policy (YAML, kind Policy) over the claims as gpu[0].attestation.* facts; replaces the default appraisal of a genuine report" };
 
-        var command = new Command("gpu", "Verify an NVIDIA GPU SPDM attestation report") { report, certs, rims, ocsp, nonce, at, format };
+        var command = new Command("gpu", "Verify an NVIDIA GPU SPDM attestation report") { report, certs, rims, ocsp, nonce, at, format, policy };
         command.SetAction(parse => Run(
             context,
-            new GpuAttestRequest(parse.GetValue(report)!, parse.GetValue(certs), parse.GetValue(rims), parse.GetValue(ocsp), parse.GetValue(nonce), parse.GetValue(at), parse.GetValue(format) ?? "text"),
+            new GpuAttestRequest(parse.GetValue(report)!, parse.GetValue(certs), parse.GetValue(rims), parse.GetValue(ocsp), parse.GetValue(nonce), parse.GetValue(at), parse.GetValue(format) ?? "text", parse.GetValue(policy)),
             TimeProvider.System));
         return command;
     }
 
     internal static int Run(CliContext context, GpuAttestRequest request, TimeProvider clock)
     {
+        var policies = PolicyAppraisal.Load(request.Policy);
         var (spdm, embeddedChain) = GpuAttestInputs.ReadReport(request.Report);
         var chain = request.Certs is not null
             ? GpuAttestInputs.ReadChain(request.Certs)
@@ -46,18 +49,26 @@ internal static class AttestGpuCommand
 
         using var verifier = new GpuReportVerifier(chain);
         var result = verifier.Verify(spdm, options);
+
+        // With --policy, the policy judges a genuine report's claims (versions, measurements, revocation);
+        // a report whose signature, chain, FWID or nonce fails still fails.
+        var appraisal = policies is null ? null
+            : PolicyAppraisal.Evaluate(policies, [new("gpu.count", 1L), .. result.ToFacts(0)], request.Report);
+        var genuine = result.SignatureValid && result.ChainValid && result.FwidMatches != false && result.NonceMatches != false;
+        var verdict = appraisal?.CombinedVerdict(genuine) ?? result.VerdictText;
         if (request.Format == "json")
         {
-            GpuAttestOutput.WriteJson(context.Out, result);
+            GpuAttestOutput.WriteJson(context.Out, result, verdict, appraisal);
         }
         else
         {
-            GpuAttestOutput.WriteText(context.Out, result);
+            GpuAttestOutput.WriteText(context.Out, result, verdict);
+            appraisal?.WriteText(context.Out);
         }
 
-        return result.Verdict == StepStatus.Fail ? ExitCodes.Failed : ExitCodes.Ok;
+        return verdict == "fail" ? ExitCodes.Failed : ExitCodes.Ok;
     }
 }
 
 /// <summary>The parsed options of <c>attest gpu</c>.</summary>
-internal sealed record GpuAttestRequest(string Report, string? Certs, string? Rims, string? Ocsp, string? Nonce, string? At, string Format);
+internal sealed record GpuAttestRequest(string Report, string? Certs, string? Rims, string? Ocsp, string? Nonce, string? At, string Format, string? Policy = null);

@@ -107,7 +107,7 @@ public static class FactNames
         Gpu.CcMode, Gpu.CcEnvironment, Gpu.CcReady, Gpu.Architecture, Gpu.VirtualizationMode, Gpu.GspFirmwareVersion,
         Gpu.ThrottleReasons, Gpu.AttestationVerified,
         "attestation.signature_valid", "attestation.chain_valid", "attestation.fwid_matches", "attestation.nonce_matches",
-        "attestation.driver_version", "attestation.vbios_version", "attestation.measurements_mismatched", "attestation.revocation",
+        "attestation.driver_version", "attestation.vbios_version", "attestation.measurements_mismatched", "attestation.revocation", "attestation.set_ready",
     ];
 
     private static readonly string[] OpenPrefixes = [KernelConfigPrefix, ModuleNvidiaParamPrefix];

@@ -10,7 +10,7 @@ internal static class GpuAttestOutput
 {
     public const string Schema = "cvmcheck/attest/v1";
 
-    public static void WriteJson(TextWriter output, GpuAttestationResult result)
+    public static void WriteJson(TextWriter output, GpuAttestationResult result, string? verdict = null, PolicyAppraisal? appraisal = null)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -18,7 +18,8 @@ internal static class GpuAttestOutput
             var opaque = result.Report.OpaqueData;
             w.WriteStartObject();
             w.WriteString("schema", Schema);
-            w.WriteString("verdict", result.VerdictText);
+            w.WriteString("verdict", verdict ?? result.VerdictText);
+            appraisal?.WriteJson(w);
             w.WriteStartObject("claims");
             w.WriteBoolean("signatureValid", result.SignatureValid);
             w.WriteBoolean("chainValid", result.ChainValid);
@@ -105,7 +106,7 @@ internal static class GpuAttestOutput
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    public static void WriteText(TextWriter output, GpuAttestationResult result)
+    public static void WriteText(TextWriter output, GpuAttestationResult result, string? verdict = null)
     {
         foreach (var s in result.Steps)
         {
@@ -118,7 +119,7 @@ internal static class GpuAttestOutput
         output.WriteLine($"driver {opaque.DriverVersion ?? "?"}, VBIOS {opaque.VbiosVersion ?? "?"}, SKU {opaque.SkuTriple ?? "?"}");
         output.WriteLine($"measurements: {counts.GetValueOrDefault(MeasurementStatus.Match)} match, {counts.GetValueOrDefault(MeasurementStatus.Mismatch)} mismatch, {counts.GetValueOrDefault(MeasurementStatus.NoReference)} no-reference");
         output.WriteLine($"revocation: {result.Revocation.StatusText}; setReady: {(result.SetReady ? "true" : "false")}");
-        output.WriteLine($"verdict: {result.VerdictText}");
+        output.WriteLine($"verdict: {verdict ?? result.VerdictText}");
     }
 
     private static void WriteBool(Utf8JsonWriter w, string name, bool? value)
