@@ -60,7 +60,7 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
     {
         foreach (var argv in argvs.Where(KnownCommands.IsAllowed))
         {
-            _ = commands.GetOrAdd(Key(argv), _ => new Lazy<Task<CommandOutput>>(() => Task.Run(() => Execute(argv)))).Value;
+            _ = commands.GetOrAdd(Key(argv), _ => new Lazy<Task<CommandOutput>>(() => Task.Factory.StartNew(() => Execute(argv), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))).Value;
         }
     }
 

@@ -123,6 +123,11 @@ public sealed class PciProbe : IProbe
         for (var i = 0; i < Math.Min(lines.Length, BarRegisters); i++)
         {
             var fields = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length == 0 && i == lines.Length - 1)
+            {
+                break; // the final newline
+            }
+
             if (fields.Length < 3 || !TryHex(fields[0], out var start) || !TryHex(fields[1], out var end) || !TryHex(fields[2], out var flags))
             {
                 error = $"resource line {i + 1}: expected 'start end flags' in hex";
