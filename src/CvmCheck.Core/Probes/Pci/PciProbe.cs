@@ -170,8 +170,12 @@ public sealed class PciProbe : IProbe
             : Fact.Unavailable(name, FactReasons.Unparseable($"'{text}' is not a number"), path));
     }
 
-    private static Fact Missing(string name, ArtifactRead read) =>
-        read.Status == ArtifactStatus.Absent ? Fact.Absent(name, [read.Path]) : Fact.Unavailable(name, read.Reason!, read.Path);
+    private static Fact Missing(string name, ArtifactRead read) => read.Status switch
+    {
+        ArtifactStatus.Absent => Fact.Absent(name, [read.Path]),
+        ArtifactStatus.Ok => Fact.Unavailable(name, FactReasons.Unparseable("empty link target"), read.Path),
+        _ => Fact.Unavailable(name, read.Reason ?? FactReasons.Unreadable("unknown"), read.Path),
+    };
 
     private static string Basename(string linkTarget) => linkTarget.Trim().TrimEnd('/').Split('/')[^1];
 }
