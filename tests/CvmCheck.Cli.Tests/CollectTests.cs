@@ -81,6 +81,21 @@ public sealed class CollectTests
     }
 
     [Fact]
+    public void Collect_validates_a_given_policy_but_runs_every_probe_anyway()
+    {
+        using var fakes = new LiveFakes { RealPathToo = false };
+        fakes.RootFile("proc/cmdline", "quiet\n");
+        fakes.RootFile("sys/bus/pci/devices/0000:00:02.0/vendor", "0x8086\n");
+        var snapshot = Path.Combine(fakes.Temp, "s");
+
+        Assert.Equal(2, fakes.Run("collect", "--snapshot", snapshot, "--policy", Path.Combine(fakes.Temp, "missing.yaml")).ExitCode);
+        Assert.False(Directory.Exists(snapshot));
+
+        Assert.Equal(0, fakes.Run("collect", "--snapshot", snapshot, "--policy", "baseline").ExitCode);
+        Assert.True(File.Exists(Path.Combine(snapshot, "sys/bus/pci/devices/0000:00:02.0/vendor")), "the PCI probe ran although baseline has no PCI rule");
+    }
+
+    [Fact]
     public void Collect_from_a_snapshot_root_writes_a_snapshot_that_replays_the_same_facts()
     {
         using var fakes = new LiveFakes { RealPathToo = false };

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using CvmCheck.Core.Sources;
 
 namespace CvmCheck.Cli.Tests;
 
@@ -25,14 +24,9 @@ public sealed class LiveCheckTests
         		<product_brand>NVI
         """;
 
-    [Fact]
+    [DevelopmentHostFact]
     public void Live_check_on_this_non_TDX_GPU_less_host_exits_1_quickly_with_tdx_and_gpu_findings()
     {
-        if (File.Exists("/dev/tdx_guest") || ProcessRunner.Resolve("nvidia-smi", Environment.GetEnvironmentVariable("PATH") ?? string.Empty) is not null)
-        {
-            return; // a TDX guest or GPU host: this specification is about a development machine
-        }
-
         using var fakes = new LiveFakes();
         var result = fakes.Run("check", "--policy", Production, "--format", "json", "--command-timeout", "1s");
 
@@ -117,6 +111,20 @@ public sealed class LiveCheckTests
     }
 
     [Fact]
+    public void Container_whose_nvidia_smi_cannot_be_started_reports_it_as_unreadable_not_a_crash()
+    {
+        using var fakes = new LiveFakes { RealPathToo = false };
+        File.WriteAllBytes(Path.Combine(fakes.Bin, "nvidia-smi"), [0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0]); // a broken ELF: exec fails
+        File.SetUnixFileMode(Path.Combine(fakes.Bin, "nvidia-smi"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+        var result = fakes.Run("check", "--policy", Production, "--format", "json", "--command-timeout", "1s");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("unreadable: could not start: ", result.Fact("gpu.count").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("error", result.Status("gpu.visible"));
+    }
+
+    [Fact]
     public void Process_less_container_with_nothing_mounted_gives_facts_with_reasons_and_exit_1()
     {
         using var fakes = new LiveFakes { RealPathToo = false };
@@ -132,14 +140,9 @@ public sealed class LiveCheckTests
         Assert.Equal("fail", result.Json.GetProperty("verdict").GetString());
     }
 
-    [Fact]
+    [NotAsRootFact]
     public void Unreadable_driver_version_file_gives_an_error_finding()
     {
-        if (Environment.UserName == "root")
-        {
-            return; // root reads mode-000 files, so permission denied cannot be produced (run as a normal user)
-        }
-
         using var fakes = new LiveFakes { RealPathToo = false };
         var path = fakes.RootFile("proc/driver/nvidia/version", "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  550.127.05\n");
         File.SetUnixFileMode(path, UnixFileMode.None);

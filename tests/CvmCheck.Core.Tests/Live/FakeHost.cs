@@ -65,3 +65,15 @@ public sealed class NotAsRootFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A fact about the real <c>/dev/kmsg</c>, skipped where the environment has none.</summary>
+public sealed class KmsgFactAttribute : FactAttribute
+{
+    public KmsgFactAttribute()
+    {
+        if (!File.Exists("/dev/kmsg"))
+        {
+            Skip = "no /dev/kmsg in this environment";
+        }
+    }
+}

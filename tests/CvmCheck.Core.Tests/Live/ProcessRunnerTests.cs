@@ -99,6 +99,20 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public void Executable_that_cannot_be_started_is_reported_as_failed_not_thrown()
+    {
+        using var host = new FakeHost();
+        var path = Path.Combine(host.Bin, "nvidia-smi");
+        File.WriteAllBytes(path, [0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0]);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+        var output = new ProcessRunner(new LiveSourceOptions { SearchPath = host.Bin }).Run(NvidiaSmi);
+
+        Assert.Equal(CommandStatus.Failed, output.Status);
+        Assert.StartsWith("unreadable: could not start: ", output.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_file_that_is_not_executable_is_not_a_command()
     {
         using var host = new FakeHost();
