@@ -198,7 +198,18 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
     private ArtifactRead ReadKmsg()
     {
         var full = Path.Combine(root, KmsgPath);
-        var bytes = KmsgReader.ReadAll(full, ArtifactRead.MaxBytes, out var error);
+        byte[]? bytes;
+        string? error;
+        try
+        {
+            bytes = KmsgReader.ReadAll(full, ArtifactRead.MaxBytes, out error);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A libc without these entry points (not glibc or musl): fall back to dmesg/journalctl.
+            return ArtifactRead.Failed(KmsgPath, "cannot call libc: " + e.Message);
+        }
+
         return bytes is null
             ? error == "no such file" ? ArtifactRead.Missing(KmsgPath) : ArtifactRead.Failed(KmsgPath, error ?? "could not read")
             : ArtifactRead.Found(KmsgPath, bytes);
