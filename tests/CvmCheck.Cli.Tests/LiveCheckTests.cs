@@ -81,6 +81,22 @@ public sealed class LiveCheckTests
     }
 
     [Fact]
+    public void Snapshot_holding_a_truncated_nvidia_smi_xml_gives_unparseable_and_an_error_finding()
+    {
+        using var fakes = new LiveFakes();
+        var snapshot = Path.Combine(fakes.Temp, "snap");
+        Directory.CreateDirectory(Path.Combine(snapshot, "commands"));
+        File.WriteAllText(Path.Combine(snapshot, "commands", "nvidia-smi_-q_-x.out"), TruncatedXml);
+        File.WriteAllText(Path.Combine(snapshot, "commands", "nvidia-smi_-q_-x.exit"), "0\n");
+
+        var result = fakes.Run("check", "--root", snapshot, "--policy", Production, "--format", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("unparseable: ", result.Fact("gpu.count").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("error", result.Status("gpu.visible"));
+    }
+
+    [Fact]
     public void Host_without_nvidia_smi_reports_not_found()
     {
         using var fakes = new LiveFakes { RealPathToo = false };

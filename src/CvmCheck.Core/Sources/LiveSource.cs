@@ -19,7 +19,7 @@ namespace CvmCheck.Core.Sources;
 /// under <c>sys</c> (<c>iommu_group</c>, <c>driver</c>) reads as its target. A device node, FIFO or
 /// socket reads as empty (present) and is never opened. Each command runs at most once per source.
 /// </summary>
-public sealed class LiveSource : ISystemSource, IArtifactShape
+public sealed partial class LiveSource : ISystemSource, IArtifactShape
 {
     /// <summary>Commands worth starting together before the probes ask for them, so that a slow or
     /// hung <c>nvidia-smi</c> costs one timeout, not one per query.</summary>
@@ -88,7 +88,13 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
             return ArtifactRead.Failed(path, refusal!);
         }
 
-        return ReadHostFile(path, full);
+        var read = ReadHostFile(path, full);
+        if (read.Status == ArtifactStatus.Unreadable)
+        {
+            LogUnreadable(options.Logger, path, read.Reason!);
+        }
+
+        return read;
     }
 
     public Stream? OpenRead(string path, out ArtifactRead status)
@@ -270,4 +276,7 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
 
         return bytes.ToArray();
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "{Path}: {Reason}")]
+    private static partial void LogUnreadable(Microsoft.Extensions.Logging.ILogger logger, string path, string reason);
 }
