@@ -30,7 +30,7 @@ public sealed partial class LiveSource : ISystemSource, IArtifactShape
     ];
 
     private static readonly string[] AllowedTrees = ["proc/", "sys/", "dev/", "boot/", "etc/modprobe.d/"];
-    private static readonly string[] AllowedFiles = ["etc/os-release", "boot", "etc/modprobe.d", "proc", "sys", "dev"];
+    private static readonly string[] AllowedPaths = ["etc/os-release", "boot", "etc/modprobe.d", "proc", "sys", "dev"];
 
     private readonly LiveSourceOptions options;
     private readonly ProcessRunner runner;
@@ -77,7 +77,7 @@ public sealed partial class LiveSource : ISystemSource, IArtifactShape
             return output.Succeeded ? ArtifactRead.Found(path, output.Stdout) : ArtifactRead.Missing(path);
         }
 
-        if (path == KmsgPath && IsRealKmsg())
+        if (path == KmsgPath && IsRealHost)
         {
             return kmsg.Value;
         }
@@ -116,7 +116,7 @@ public sealed partial class LiveSource : ISystemSource, IArtifactShape
             return output.Succeeded && output.Stdout.Length > 0;
         }
 
-        if (path == KmsgPath && IsRealKmsg())
+        if (path == KmsgPath && IsRealHost)
         {
             return kmsg.Value.Ok;
         }
@@ -186,7 +186,7 @@ public sealed partial class LiveSource : ISystemSource, IArtifactShape
         }
 
         var normal = string.Join('/', parts);
-        if (!AllowedFiles.Contains(normal, StringComparer.Ordinal) && !AllowedTrees.Any(t => normal.StartsWith(t, StringComparison.Ordinal)))
+        if (!AllowedPaths.Contains(normal, StringComparer.Ordinal) && !AllowedTrees.Any(t => normal.StartsWith(t, StringComparison.Ordinal)))
         {
             refusal = "not on the live read list";
             return null;
@@ -195,10 +195,8 @@ public sealed partial class LiveSource : ISystemSource, IArtifactShape
         return Path.Combine(root, normal);
     }
 
-    /// <summary>On the real host (root <c>/</c>) <c>dev/kmsg</c> is the kernel's record device; in a
-    /// fake tree it is a plain file in the same format.</summary>
-    private bool IsRealKmsg() => IsRealHost;
-
+    /// <summary>On the real host (root <c>/</c>) <c>dev/kmsg</c> is the kernel's record device and
+    /// <c>dev/*</c> are device nodes; in a fake tree they are plain files.</summary>
     private bool IsRealHost => root == "/";
 
     private ArtifactRead ReadKmsg()
