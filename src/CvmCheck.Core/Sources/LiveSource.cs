@@ -214,9 +214,14 @@ public sealed partial class LiveSource : ISystemSource, IArtifactShape
             return ArtifactRead.Failed(KmsgPath, "cannot call libc: " + e.Message);
         }
 
-        return bytes is null
-            ? error == "no such file" ? ArtifactRead.Missing(KmsgPath) : ArtifactRead.Failed(KmsgPath, error ?? "could not read")
-            : ArtifactRead.Found(KmsgPath, bytes);
+        if (bytes is null)
+        {
+            // dmesg_restrict=1 without CAP_SYSLOG gives EPERM: the kernel log then comes from dmesg or journalctl.
+            LogUnreadable(options.Logger, KmsgPath, error ?? "could not read");
+            return error == "no such file" ? ArtifactRead.Missing(KmsgPath) : ArtifactRead.Failed(KmsgPath, error ?? "could not read");
+        }
+
+        return ArtifactRead.Found(KmsgPath, bytes);
     }
 
     private ArtifactRead ReadHostFile(string path, string full)
