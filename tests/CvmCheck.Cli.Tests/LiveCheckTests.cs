@@ -97,7 +97,7 @@ public sealed class LiveCheckTests
     }
 
     [Fact]
-    public void Host_without_nvidia_smi_reports_not_found()
+    public void Host_without_nvidia_smi_reports_not_found_and_fails_closed()
     {
         using var fakes = new LiveFakes { RealPathToo = false };
 
@@ -105,7 +105,8 @@ public sealed class LiveCheckTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("not-found", result.Fact("gpu.count").GetProperty("reason").GetString());
-        Assert.Equal("error", result.Status("gpu.visible"));
+        // No nvidia-smi on the host is an absence (no GPU stack), not a failure to read: fail, not error.
+        Assert.Equal("fail", result.Status("gpu.visible"));
     }
 
     [Fact]
