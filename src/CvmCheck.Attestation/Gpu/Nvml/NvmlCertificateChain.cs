@@ -7,7 +7,8 @@ namespace CvmCheck.Attestation.Gpu.Nvml;
 /// Decodes the <c>attestationCertChain</c> bytes NVML returns. NVIDIA's drivers fill it with concatenated
 /// PEM blocks, leaf (GSP FMC LF) first and the device root last — NVIDIA's own verifiers split it on
 /// the PEM markers — but the header only promises bytes, so concatenated DER certificates are accepted
-/// too. Trailing NULs (a C buffer) are ignored.
+/// too. Trailing NULs (a C buffer) are ignored — after the last certificate, never inside one (a DER
+/// certificate may well end in 0x00).
 /// </summary>
 public static class NvmlCertificateChain
 {
@@ -30,15 +31,15 @@ public static class NvmlCertificateChain
 
         var list = new List<X509Certificate>();
         var offset = 0;
-        while (offset < trimmed.Length)
+        while (offset < bytes.Length && bytes[offset..].ContainsAnyExcept((byte)0))
         {
-            var length = DerElementLength(trimmed[offset..]);
-            if (length <= 0 || offset + length > trimmed.Length)
+            var length = DerElementLength(bytes[offset..]);
+            if (length <= 0 || offset + length > bytes.Length)
             {
                 throw new FormatException($"attestation certificate chain at offset {offset}: not a DER certificate (neither PEM nor DER)");
             }
 
-            list.Add(CertificateFiles.ParseDer(trimmed.Slice(offset, length).ToArray(), $"certificate #{list.Count + 1} at offset {offset}"));
+            list.Add(CertificateFiles.ParseDer(bytes.Slice(offset, length).ToArray(), $"certificate #{list.Count + 1} at offset {offset}"));
             offset += length;
         }
 
