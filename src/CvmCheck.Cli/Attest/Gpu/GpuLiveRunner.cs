@@ -66,11 +66,12 @@ internal sealed class GpuLiveRunner(Func<INvml> openNvml, TimeProvider clock, Fu
             try
             {
                 outcome.CcState = nvml.GetConfComputeState();
-                outcome.ReadyBefore = nvml.GetGpusReadyState();
                 if (!outcome.CcState.CcEnabled)
                 {
                     return outcome.Failed("CcModeOff", "confidential computing is off on this system (nvmlSystemGetConfComputeState: ccFeature disabled), so the GPUs give no attestation report; enable CC mode on the host and restart the CVM");
                 }
+
+                outcome.ReadyBefore = ReadyState(nvml);
 
                 var count = nvml.GetDeviceCount();
                 if (count == 0)
@@ -99,6 +100,19 @@ internal sealed class GpuLiveRunner(Func<INvml> openNvml, TimeProvider clock, Fu
         }
 
         return outcome;
+    }
+
+    /// <summary>Only informative (<c>cc.readyBefore</c>): a driver that cannot say is no reason to stop attesting.</summary>
+    private static bool? ReadyState(INvml nvml)
+    {
+        try
+        {
+            return nvml.GetGpusReadyState();
+        }
+        catch (NvmlException)
+        {
+            return null;
+        }
     }
 
     private static GpuLiveGpu AttestOne(INvml nvml, int index, int count, byte[] nonce, GpuVerificationOptions options, IReadOnlyList<RulePolicy>? policies, NvmlConfComputeState cc)
