@@ -7,28 +7,57 @@ namespace CvmCheck.Cli.Commands;
 
 /// <summary>
 /// <c>attest gpu --report FILE --certs PEM [--rims DIR] [--ocsp DIR] [--nonce HEX] [--at TIME] [--format text|json]</c>:
-/// offline appraisal of an NVIDIA GPU SPDM attestation report (docs/attestation-gpu.md).
-/// Exit 0 pass/warn, 1 verification failed, 2 bad usage or malformed input.
+/// offline appraisal of an NVIDIA GPU SPDM attestation report; <c>attest gpu --live [--nonce HEX] [--set-ready] …</c>:
+/// fresh reports from every GPU through NVML (docs/attestation-gpu.md).
+/// Exit 0 pass/warn, 1 verification failed (or NVML unusable, or a requested ready state not set), 2 bad usage or malformed input.
 /// </summary>
 internal static class AttestGpuCommand
 {
     public static Command Create(CliContext context)
     {
-        var report = new Option<string>("--report") { Description = "SPDM GET_MEASUREMENTS request+response: hex text, raw bytes, or NVIDIA serialized evidence JSON", Required = true };
+        var report = new Option<string>("--report") { Description = "SPDM GET_MEASUREMENTS request+response: hex text, raw bytes, or NVIDIA serialized evidence JSON" };
+        var live = new Option<bool>("--live") { Description = "Ask every GPU for a fresh report through NVML (libnvidia-ml.so.1) instead of reading --report" };
+        var setReady = new Option<bool>("--set-ready") { Description = "With --live: set the GPUs' confidential-computing ready state, only if every GPU verified (verdict pass)" };
         var certs = new Option<string>("--certs") { Description = "The GPU's certificate chain, PEM, leaf first (any root it includes is discarded)" };
         var rims = new Option<string>("--rims") { Description = "Directory of RIMs (*.xml, *.swidtag; searched recursively); each must verify" };
         var ocsp = new Option<string>("--ocsp") { Description = "Directory of stored DER OCSP responses named <serial-hex>.der" };
-        var nonce = new Option<string>("--nonce") { Description = "The 32-byte nonce sent in GET_MEASUREMENTS, hex" };
+        var nonce = new Option<string>("--nonce") { Description = "The 32-byte nonce sent in GET_MEASUREMENTS, hex (with --live: the nonce to send; default 32 random bytes)" };
         var at = new Option<string>("--at") { Description = "Check time (ISO 8601); default now" };
         var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var policy = new Option<string>("--policy") { Description = "Appraisal policy (YAML, kind Policy) over the claims as gpu[0].attestation.* facts; replaces the default appraisal of a genuine report" };
 
-        var command = new Command("gpu", "Verify an NVIDIA GPU SPDM attestation report") { report, certs, rims, ocsp, nonce, at, format, policy };
-        command.SetAction(parse => Run(
-            context,
-            new GpuAttestRequest(parse.GetValue(report)!, parse.GetValue(certs), parse.GetValue(rims), parse.GetValue(ocsp), parse.GetValue(nonce), parse.GetValue(at), parse.GetValue(format) ?? "text", parse.GetValue(policy)),
-            TimeProvider.System));
+        var command = new Command("gpu", "Verify an NVIDIA GPU SPDM attestation report") { report, certs, live, setReady, rims, ocsp, nonce, at, format, policy };
+        command.SetAction(parse =>
+        {
+            var reportPath = parse.GetValue(report);
+            if (parse.GetValue(live))
+            {
+                if (reportPath is not null || parse.GetValue(certs) is not null)
+                {
+                    throw new UserInputException("--live reads each GPU's report and certificates through NVML; it takes no --report or --certs");
+                }
+
+                return GpuLiveRunner.Live().Run(
+                    new GpuLiveRequest(parse.GetValue(nonce), parse.GetValue(setReady), parse.GetValue(rims), parse.GetValue(ocsp), parse.GetValue(at), parse.GetValue(format) ?? "text", parse.GetValue(policy)),
+                    context.Out);
+            }
+
+            if (parse.GetValue(setReady))
+            {
+                throw new UserInputException("--set-ready needs --live: the ready state is set only for GPUs attested through NVML in the same run");
+            }
+
+            if (reportPath is null)
+            {
+                throw new UserInputException("give --report FILE (offline evidence) or --live (fresh evidence through NVML)");
+            }
+
+            return Run(
+                context,
+                new GpuAttestRequest(reportPath, parse.GetValue(certs), parse.GetValue(rims), parse.GetValue(ocsp), parse.GetValue(nonce), parse.GetValue(at), parse.GetValue(format) ?? "text", parse.GetValue(policy)),
+                TimeProvider.System);
+        });
         return command;
     }
 

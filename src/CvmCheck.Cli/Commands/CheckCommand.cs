@@ -24,6 +24,7 @@ internal static class CheckCommand
         failOn.AcceptOnlyFromAmong(SeverityNames.All);
         var strict = new Option<bool>("--strict") { Description = "Exit 1 on warn too" };
         var attestation = new Attest.AttestationFacts();
+        var gpuAttestation = new Attest.GpuAttestationFacts();
 
         var command = new Command("check", "Judge this host's (or a snapshot's) facts against policies");
         source.AddTo(command);
@@ -33,12 +34,13 @@ internal static class CheckCommand
         command.Add(failOn);
         command.Add(strict);
         attestation.AddTo(command);
+        gpuAttestation.AddTo(command);
         command.SetAction(parse =>
         {
             var outputs = OutputSpec.Parse(parse.GetValue(format), parse.GetValue(output), ReportFormats.Names);
             var policies = LoadPolicies(parse.GetValue(policy));
             SeverityNames.TryParse(parse.GetValue(failOn), out var threshold);
-            var attested = attestation.Collect(parse);
+            var attested = attestation.Collect(parse).Concat(gpuAttestation.Collect(parse, attestation.At)).ToArray();
             var src = source.Open(parse, context);
             var report = Run(src, policies, threshold, attested);
             Emit(context, outputs, report);

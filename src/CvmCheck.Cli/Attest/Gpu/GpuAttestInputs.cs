@@ -10,9 +10,9 @@ namespace CvmCheck.Cli.Attest.Gpu;
 /// <summary>Reads and checks the files and values given to <c>attest gpu</c>; every problem is a <see cref="UserInputException"/> naming the file or option (exit 2).</summary>
 internal static class GpuAttestInputs
 {
-    public static (SpdmMeasurementReport Report, IReadOnlyList<X509Certificate>? EmbeddedChain) ReadReport(string path)
+    public static (SpdmMeasurementReport Report, IReadOnlyList<X509Certificate>? EmbeddedChain) ReadReport(string path, string option = "--report")
     {
-        var content = ReadAll(path, "--report");
+        var content = ReadAll(path, option);
         IReadOnlyList<X509Certificate>? chain = null;
         byte[] bytes;
         var first = content.AsSpan().TrimStart(" \t\r\n"u8);
@@ -66,13 +66,13 @@ internal static class GpuAttestInputs
         }
     }
 
-    public static IReadOnlyList<X509Certificate> ReadChain(string path)
+    public static IReadOnlyList<X509Certificate> ReadChain(string path, string option = "--certs")
     {
-        _ = ReadAll(path, "--certs");
+        _ = ReadAll(path, option);
         try
         {
             var chain = CertificateFiles.ReadFile(path);
-            return chain.Count > 0 ? chain : throw new UserInputException($"{path}: no certificate found (--certs expects PEM, leaf first)");
+            return chain.Count > 0 ? chain : throw new UserInputException($"{path}: no certificate found ({option} expects PEM, leaf first)");
         }
         catch (FormatException e)
         {
@@ -80,7 +80,7 @@ internal static class GpuAttestInputs
         }
     }
 
-    public static byte[] ParseNonce(string hex)
+    public static byte[] ParseNonce(string hex, string option = "--nonce")
     {
         var text = hex.Trim();
         if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
@@ -95,15 +95,15 @@ internal static class GpuAttestInputs
         }
         catch (FormatException)
         {
-            throw new UserInputException($"--nonce '{hex}' is not hex");
+            throw new UserInputException($"{option} '{hex}' is not hex");
         }
 
         return nonce.Length == SpdmLayout.NonceLength
             ? nonce
-            : throw new UserInputException($"--nonce is {nonce.Length} bytes; an SPDM GET_MEASUREMENTS nonce is {SpdmLayout.NonceLength} bytes (64 hex digits)");
+            : throw new UserInputException($"{option} is {nonce.Length} bytes; an SPDM GET_MEASUREMENTS nonce is {SpdmLayout.NonceLength} bytes (64 hex digits)");
     }
 
-    public static DateTimeOffset ParseTime(string? text, TimeProvider clock)
+    public static DateTimeOffset ParseTime(string? text, TimeProvider clock, string option = "--at")
     {
         if (text is null)
         {
@@ -112,23 +112,23 @@ internal static class GpuAttestInputs
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
             ? at
-            : throw new UserInputException($"--at '{text}' is not a time (use ISO 8601, e.g. 2025-01-31T12:00:00Z)");
+            : throw new UserInputException($"{option} '{text}' is not a time (use ISO 8601, e.g. 2025-01-31T12:00:00Z)");
     }
 
     /// <summary>Every *.xml and *.swidtag file under DIR (recursively), named by path relative to DIR, in ordinal order.</summary>
-    public static IReadOnlyList<RimInput> ReadRims(string directory)
+    public static IReadOnlyList<RimInput> ReadRims(string directory, string option = "--rims")
     {
         if (!Directory.Exists(directory))
         {
-            throw new UserInputException($"--rims {directory}: no such directory");
+            throw new UserInputException($"{option} {directory}: no such directory");
         }
 
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".swidtag", StringComparison.OrdinalIgnoreCase))
             .OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => new RimInput(Path.GetRelativePath(directory, f), ReadAll(f, "--rims")))
+            .Select(f => new RimInput(Path.GetRelativePath(directory, f), ReadAll(f, option)))
             .ToList();
-        return files.Count > 0 ? files : throw new UserInputException($"--rims {directory}: no .xml or .swidtag RIM files found");
+        return files.Count > 0 ? files : throw new UserInputException($"{option} {directory}: no .xml or .swidtag RIM files found");
     }
 
     public static string CheckOcspDirectory(string directory) =>

@@ -15,95 +15,107 @@ internal static class GpuAttestOutput
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            var opaque = result.Report.OpaqueData;
             w.WriteStartObject();
             w.WriteString("schema", Schema);
             w.WriteString("verdict", verdict ?? result.VerdictText);
             appraisal?.WriteJson(w);
-            w.WriteStartObject("claims");
-            w.WriteBoolean("signatureValid", result.SignatureValid);
-            w.WriteBoolean("chainValid", result.ChainValid);
-            WriteBool(w, "fwidMatches", result.FwidMatches);
-            WriteBool(w, "nonceMatches", result.NonceMatches);
-            w.WriteString("nonce", Convert.ToHexStringLower(result.Report.RequestNonce.Span));
-            w.WriteString("driverVersion", opaque.DriverVersion);
-            w.WriteString("vbiosVersion", opaque.VbiosVersion);
-            w.WriteString("project", opaque.Project);
-            w.WriteString("sku", opaque.ProjectSku);
-            w.WriteString("chip", opaque.ChipSku);
-            w.WriteString("fwid", opaque.Fwid is { } fwid ? Convert.ToHexStringLower(fwid.Span) : null);
-            WriteBool(w, "protectedPcie", opaque.ProtectedPcieEnabled);
-            if (opaque.ChipInfo is { } chipInfo)
-            {
-                w.WriteString("chipInfo", Convert.ToHexStringLower(chipInfo.Span));
-            }
-
-            if (opaque.SwitchPdis.Count > 0)
-            {
-                w.WriteStartArray("switchPdis");
-                foreach (var pdi in opaque.SwitchPdis)
-                {
-                    w.WriteStringValue(pdi);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteString("revocation", result.Revocation.StatusText);
-            w.WriteStartArray("measurements");
-            foreach (var m in result.Measurements)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("index", m.Index);
-                w.WriteString("status", MeasurementResult.StatusText(m.Status));
-                w.WriteString("digest", m.Digest is null ? null : Convert.ToHexStringLower(m.Digest));
-                if (m.Rim is not null)
-                {
-                    w.WriteString("rim", m.Rim);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("rims");
-            foreach (var r in result.Rims)
-            {
-                w.WriteStartObject();
-                w.WriteString("file", r.File);
-                w.WriteString("kind", r.Manifest is null ? null : r.Manifest.Kind == RimKind.Vbios ? "vbios" : "driver");
-                w.WriteString("version", r.Manifest?.ColloquialVersion);
-                w.WriteBoolean("digestValid", r.DigestValid);
-                w.WriteBoolean("signatureValid", r.SignatureValid);
-                w.WriteBoolean("chainValid", r.ChainValid);
-                w.WriteBoolean("timeValid", r.TimeValid);
-                w.WriteBoolean("valid", r.IsValid);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteBoolean("setReady", result.SetReady);
-            w.WriteEndObject();
-            w.WriteStartArray("steps");
-            foreach (var s in result.Steps)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", s.Name);
-                w.WriteString("status", VerificationStep.StatusText(s.Status));
-                if (s.Code != GpuIssueCode.None)
-                {
-                    w.WriteString("code", s.Code.ToString());
-                }
-
-                w.WriteString("detail", s.Detail);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            WriteClaims(w, result);
+            WriteSteps(w, result.Steps);
             w.WriteEndObject();
         }
 
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>The <c>claims</c> object (docs/attestation-gpu.md, JSON); shared by <c>--report</c> and each GPU of <c>--live</c>.</summary>
+    internal static void WriteClaims(Utf8JsonWriter w, GpuAttestationResult result)
+    {
+        var opaque = result.Report.OpaqueData;
+        w.WriteStartObject("claims");
+        w.WriteBoolean("signatureValid", result.SignatureValid);
+        w.WriteBoolean("chainValid", result.ChainValid);
+        WriteBool(w, "fwidMatches", result.FwidMatches);
+        WriteBool(w, "nonceMatches", result.NonceMatches);
+        w.WriteString("nonce", Convert.ToHexStringLower(result.Report.RequestNonce.Span));
+        w.WriteString("driverVersion", opaque.DriverVersion);
+        w.WriteString("vbiosVersion", opaque.VbiosVersion);
+        w.WriteString("project", opaque.Project);
+        w.WriteString("sku", opaque.ProjectSku);
+        w.WriteString("chip", opaque.ChipSku);
+        w.WriteString("fwid", opaque.Fwid is { } fwid ? Convert.ToHexStringLower(fwid.Span) : null);
+        WriteBool(w, "protectedPcie", opaque.ProtectedPcieEnabled);
+        if (opaque.ChipInfo is { } chipInfo)
+        {
+            w.WriteString("chipInfo", Convert.ToHexStringLower(chipInfo.Span));
+        }
+
+        if (opaque.SwitchPdis.Count > 0)
+        {
+            w.WriteStartArray("switchPdis");
+            foreach (var pdi in opaque.SwitchPdis)
+            {
+                w.WriteStringValue(pdi);
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteString("revocation", result.Revocation.StatusText);
+        w.WriteStartArray("measurements");
+        foreach (var m in result.Measurements)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("index", m.Index);
+            w.WriteString("status", MeasurementResult.StatusText(m.Status));
+            w.WriteString("digest", m.Digest is null ? null : Convert.ToHexStringLower(m.Digest));
+            if (m.Rim is not null)
+            {
+                w.WriteString("rim", m.Rim);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("rims");
+        foreach (var r in result.Rims)
+        {
+            w.WriteStartObject();
+            w.WriteString("file", r.File);
+            w.WriteString("kind", r.Manifest is null ? null : r.Manifest.Kind == RimKind.Vbios ? "vbios" : "driver");
+            w.WriteString("version", r.Manifest?.ColloquialVersion);
+            w.WriteBoolean("digestValid", r.DigestValid);
+            w.WriteBoolean("signatureValid", r.SignatureValid);
+            w.WriteBoolean("chainValid", r.ChainValid);
+            w.WriteBoolean("timeValid", r.TimeValid);
+            w.WriteBoolean("valid", r.IsValid);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteBoolean("setReady", result.SetReady);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The <c>steps</c> array: name, status, code when not passing, detail.</summary>
+    internal static void WriteSteps(Utf8JsonWriter w, IEnumerable<VerificationStep> steps)
+    {
+        w.WriteStartArray("steps");
+        foreach (var s in steps)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", s.Name);
+            w.WriteString("status", VerificationStep.StatusText(s.Status));
+            if (s.Code != GpuIssueCode.None)
+            {
+                w.WriteString("code", s.Code.ToString());
+            }
+
+            w.WriteString("detail", s.Detail);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     public static void WriteText(TextWriter output, GpuAttestationResult result, string? verdict = null)
