@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
@@ -61,6 +62,9 @@ public static class ManifestSignatureVerifier
     /// <summary>anyExtendedKeyUsage (RFC 5280 §4.2.1.12).</summary>
     public const string AnyEku = "2.5.29.37.0";
 
+    private const string IdData = "1.2.840.113549.1.7.1";
+    private const string ContentTypeAttributeOid = "1.2.840.113549.1.9.3";
+
     public static ManifestSignatureResult Verify(byte[] content, byte[] signature, IReadOnlyList<X509Certificate2> trustAnchors, DateTimeOffset? at = null)
     {
         var issues = new List<SignatureIssue>();
@@ -75,6 +79,31 @@ public static class ManifestSignatureVerifier
             return new ManifestSignatureResult(issues, null, null);
         }
 
+        var (outer, eContentType) = UnsignedFields(signature);
+        if (outer is not null && !(outer.Count == 1 && outer[0] == ManifestSigner.Sha384Oid))
+        {
+            issues.Add(new("cms.digest-algorithms", ManifestSignatureStatus.Invalid, $"SignedData digestAlgorithms is {{{string.Join(", ", outer)}}}; exactly SHA-384 expected"));
+        }
+
+        if (eContentType is not null && eContentType != IdData)
+        {
+            issues.Add(new("cms.content-type", ManifestSignatureStatus.Invalid, $"eContentType {eContentType}; id-data ({IdData}) required"));
+        }
+
+        try
+        {
+            return VerifyDecoded(cms, trustAnchors, at, issues);
+        }
+        catch (CryptographicException e)
+        {
+            // A certificate or attribute inside the structure does not decode (found by the byte-flip test).
+            issues.Add(new("cms.malformed", ManifestSignatureStatus.Malformed, $"part of the CMS structure does not decode ({e.Message})"));
+            return new ManifestSignatureResult(issues, null, null);
+        }
+    }
+
+    private static ManifestSignatureResult VerifyDecoded(SignedCms cms, IReadOnlyList<X509Certificate2> trustAnchors, DateTimeOffset? at, List<SignatureIssue> issues)
+    {
         if (cms.SignerInfos.Count != 1)
         {
             issues.Add(new("cms.signer-count", ManifestSignatureStatus.Invalid, $"{cms.SignerInfos.Count} signers; exactly one expected"));
@@ -82,6 +111,25 @@ public static class ManifestSignatureVerifier
         }
 
         var info = cms.SignerInfos[0];
+
+        // RFC 5652 §5.1: SignedData version 1 for id-data content and issuerAndSerialNumber signers (3 with a
+        // subjectKeyIdentifier). Not covered by the signature, so checked here: nothing unsigned may vary.
+        var expectedVersion = info.SignerIdentifier.Type == SubjectIdentifierType.SubjectKeyIdentifier ? 3 : 1;
+        if (cms.Version != expectedVersion || info.Version != expectedVersion)
+        {
+            issues.Add(new("cms.version", ManifestSignatureStatus.Invalid, $"SignedData version {cms.Version}, SignerInfo version {info.Version}; {expectedVersion} expected (RFC 5652 §5.1, §5.3)"));
+        }
+
+        // RFC 5652 §11.1: the signed content-type attribute must equal eContentType, and a manifest is
+        // id-data. SignedCms compares neither; eContentType itself is checked in UnsignedFields.
+        var signedContentType = info.SignedAttributes.Cast<CryptographicAttributeObject>()
+            .Where(a => a.Oid.Value == ContentTypeAttributeOid && a.Values.Count == 1 && a.Values[0] is Pkcs9ContentType)
+            .Select(a => ((Pkcs9ContentType)a.Values[0]).ContentType.Value)
+            .FirstOrDefault();
+        if (signedContentType != IdData)
+        {
+            issues.Add(new("cms.content-type", ManifestSignatureStatus.Invalid, $"signed content-type attribute {signedContentType ?? "missing"}; id-data ({IdData}) required"));
+        }
         var signer = info.Certificate;
         if (info.DigestAlgorithm.Value != ManifestSigner.Sha384Oid)
         {
@@ -120,6 +168,33 @@ public static class ManifestSignatureVerifier
         CheckChain(signer, cms.Certificates, trustAnchors, at ?? signingTime ?? DateTimeOffset.UtcNow, issues);
         CheckUsage(signer, issues);
         return new ManifestSignatureResult(issues, signer, signingTime);
+    }
+
+    /// <summary>The unsigned SignedData.digestAlgorithms set (RFC 5652 §5.1), which SignedCms does not
+    /// expose: ContentInfo ::= SEQUENCE { contentType, [0] EXPLICIT SignedData ::= SEQUENCE { version,
+    /// digestAlgorithms SET OF AlgorithmIdentifier, … } }.</summary>
+    private static (List<string>? DigestAlgorithms, string? EContentType) UnsignedFields(byte[] signature)
+    {
+        try
+        {
+            var contentInfo = new AsnReader(signature, AsnEncodingRules.BER).ReadSequence();
+            contentInfo.ReadObjectIdentifier();
+            var signedData = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
+            signedData.ReadInteger();
+            var set = signedData.ReadSetOf();
+            var oids = new List<string>();
+            while (set.HasData)
+            {
+                oids.Add(set.ReadSequence().ReadObjectIdentifier());
+            }
+
+            // EncapsulatedContentInfo ::= SEQUENCE { eContentType, eContent [0] OPTIONAL }
+            return (oids, signedData.ReadSequence().ReadObjectIdentifier());
+        }
+        catch (AsnContentException)
+        {
+            return (null, null); // SignedCms.Decode has already judged the structure
+        }
     }
 
     private static void CheckChain(X509Certificate2 signer, X509Certificate2Collection included, IReadOnlyList<X509Certificate2> anchors, DateTimeOffset at, List<SignatureIssue> issues)
