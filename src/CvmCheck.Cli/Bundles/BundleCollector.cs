@@ -20,9 +20,6 @@ internal sealed record BundleRequest(string Out, byte[] Nonce, bool Attest, stri
 /// </summary>
 internal static class BundleCollector
 {
-    public const string NoGpuEvidenceNote =
-        "no GPU reports: collect does not call NVML yet; a GPU SPDM report bound to this bundle must be requested with gpu.requestNonce";
-
     /// <summary>Test seams: the configfs-tsm file system (a fake kernel) and a hook run after the bundle's
     /// bytes are written but before the rename (to prove an interrupted write leaves nothing).</summary>
     internal static readonly AsyncLocal<IGuestFileSystem?> TsmFileSystem = new();
@@ -90,7 +87,7 @@ internal static class BundleCollector
                 Nonce = request.Nonce,
                 ManifestSha384 = BundleLayout.ManifestDigest(manifestBytes),
                 TdxQuote = BundleLayout.TdxQuote,
-                GpuNote = NoGpuEvidenceNote,
+                GpuNote = BundleBinding.GpuNotCollected,
             };
             attestation[BundleLayout.TdxQuote] = tsm.GetQuote(binding.TdxReportData);
             attestation[BundleLayout.Binding] = binding.ToJson();

@@ -19,8 +19,14 @@ public sealed record BundleBinding
 
     public IReadOnlyList<string> GpuReports { get; init; } = [];
 
-    /// <summary>Why there are no GPU reports (no NVML or no GPU on the collecting host), or null.</summary>
+    /// <summary>Why there are no GPU reports: one of <see cref="GpuNotes"/> (a fixed vocabulary, so the
+    /// unsigned binding file holds nothing free-form that could change unnoticed), or null.</summary>
     public string? GpuNote { get; init; }
+
+    /// <summary>collect does not call NVML (not available to it yet), so no GPU SPDM report was requested.</summary>
+    public const string GpuNotCollected = "not-collected: NVML evidence retrieval is not available to collect";
+
+    public static readonly IReadOnlyList<string> GpuNotes = [GpuNotCollected];
 
     public byte[] TdxReportData => BundleLayout.TdxReportData(Nonce, ManifestSha384);
 
@@ -94,7 +100,7 @@ public sealed record BundleBinding
                 ManifestSha384 = Convert.FromHexString(Text(root, "manifestSha384") ?? throw new FormatException("manifestSha384 missing")),
                 TdxQuote = Text(tdx, "quote"),
                 GpuReports = gpu.GetProperty("reports").EnumerateArray().Select(r => r.GetString() ?? throw new FormatException("report path not a string")).ToArray(),
-                GpuNote = Text(gpu, "note"),
+                GpuNote = Text(gpu, "note") is { } note && !GpuNotes.Contains(note) ? throw new FormatException($"gpu.note '{note}' is not one cvmcheck writes") : Text(gpu, "note"),
             };
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)

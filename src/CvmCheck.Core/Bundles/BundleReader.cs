@@ -177,6 +177,7 @@ public static class BundleReader
             }
 
             DrainTrailer(expanded, buffer, archive);
+            CheckGzipLength(input, expanded.Position);
         }
         catch (BundleLimitException e)
         {
@@ -295,6 +296,31 @@ public static class BundleReader
         if (trailing > 0)
         {
             archive.Problems.Add("non-zero data after the tar end-of-archive marker");
+        }
+    }
+
+    /// <summary>zlib checks the CRC-32 and ISIZE trailer (RFC 1952 §2.3.1) when it is there, but a stream cut
+    /// exactly after the last deflate block simply ends. So, for a file, the last four bytes must be the
+    /// expanded length modulo 2^32 (a bundle is one gzip member, as cvmcheck and gzip(1) write it).</summary>
+    private static void CheckGzipLength(Stream input, long expandedBytes)
+    {
+        if (!input.CanSeek)
+        {
+            return;
+        }
+
+        Span<byte> trailer = stackalloc byte[4];
+        if (input.Length < 18)
+        {
+            throw new BundleUnreadableException("truncated: shorter than a gzip header and trailer");
+        }
+
+        input.Position = input.Length - 4;
+        input.ReadExactly(trailer);
+        var isize = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        if (isize != (uint)expandedBytes)
+        {
+            throw new BundleUnreadableException($"truncated or not a single gzip member: trailer ISIZE {isize}, but {expandedBytes} bytes expanded");
         }
     }
 

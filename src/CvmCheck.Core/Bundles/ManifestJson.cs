@@ -107,7 +107,21 @@ public static class ManifestJson
 
         using (doc)
         {
-            var root = doc.RootElement;
+            try
+            {
+                return Read(doc.RootElement);
+            }
+            catch (InvalidOperationException e)
+            {
+                // e.g. a string that is not valid UTF-8 once decoded
+                throw new ManifestFormatException($"unreadable value ({e.Message})");
+            }
+        }
+    }
+
+    private static BundleManifest Read(JsonElement root)
+    {
+        {
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new ManifestFormatException("not a JSON object");
