@@ -19,7 +19,7 @@ namespace CvmCheck.Core.Sources;
 /// under <c>sys</c> (<c>iommu_group</c>, <c>driver</c>) reads as its target. A device node, FIFO or
 /// socket reads as empty (present) and is never opened. Each command runs at most once per source.
 /// </summary>
-public sealed class LiveSource : ISystemSource, IArtifactShape
+public sealed partial class LiveSource : ISystemSource, IArtifactShape
 {
     /// <summary>Commands worth starting together before the probes ask for them, so that a slow or
     /// hung <c>nvidia-smi</c> costs one timeout, not one per query.</summary>
@@ -30,7 +30,7 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
     ];
 
     private static readonly string[] AllowedTrees = ["proc/", "sys/", "dev/", "boot/", "etc/modprobe.d/"];
-    private static readonly string[] AllowedFiles = ["etc/os-release", "boot", "etc/modprobe.d", "proc", "sys", "dev"];
+    private static readonly string[] AllowedPaths = ["etc/os-release", "boot", "etc/modprobe.d", "proc", "sys", "dev"];
 
     private readonly LiveSourceOptions options;
     private readonly ProcessRunner runner;
@@ -60,7 +60,7 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
     {
         foreach (var argv in argvs.Where(KnownCommands.IsAllowed))
         {
-            _ = commands.GetOrAdd(Key(argv), _ => new Lazy<Task<CommandOutput>>(() => Task.Run(() => Execute(argv)))).Value;
+            _ = commands.GetOrAdd(Key(argv), _ => new Lazy<Task<CommandOutput>>(() => Task.Factory.StartNew(() => Execute(argv), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))).Value;
         }
     }
 
@@ -77,7 +77,7 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
             return output.Succeeded ? ArtifactRead.Found(path, output.Stdout) : ArtifactRead.Missing(path);
         }
 
-        if (path == KmsgPath && IsRealKmsg())
+        if (path == KmsgPath && IsRealHost)
         {
             return kmsg.Value;
         }
@@ -88,7 +88,13 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
             return ArtifactRead.Failed(path, refusal!);
         }
 
-        return ReadHostFile(path, full);
+        var read = ReadHostFile(path, full);
+        if (read.Status == ArtifactStatus.Unreadable)
+        {
+            LogUnreadable(options.Logger, path, read.Reason!);
+        }
+
+        return read;
     }
 
     public Stream? OpenRead(string path, out ArtifactRead status)
@@ -110,7 +116,7 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
             return output.Succeeded && output.Stdout.Length > 0;
         }
 
-        if (path == KmsgPath && IsRealKmsg())
+        if (path == KmsgPath && IsRealHost)
         {
             return kmsg.Value.Ok;
         }
@@ -180,7 +186,7 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
         }
 
         var normal = string.Join('/', parts);
-        if (!AllowedFiles.Contains(normal, StringComparer.Ordinal) && !AllowedTrees.Any(t => normal.StartsWith(t, StringComparison.Ordinal)))
+        if (!AllowedPaths.Contains(normal, StringComparer.Ordinal) && !AllowedTrees.Any(t => normal.StartsWith(t, StringComparison.Ordinal)))
         {
             refusal = "not on the live read list";
             return null;
@@ -189,19 +195,33 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
         return Path.Combine(root, normal);
     }
 
-    /// <summary>On the real host (root <c>/</c>) <c>dev/kmsg</c> is the kernel's record device; in a
-    /// fake tree it is a plain file in the same format.</summary>
-    private bool IsRealKmsg() => IsRealHost;
-
+    /// <summary>On the real host (root <c>/</c>) <c>dev/kmsg</c> is the kernel's record device and
+    /// <c>dev/*</c> are device nodes; in a fake tree they are plain files.</summary>
     private bool IsRealHost => root == "/";
 
     private ArtifactRead ReadKmsg()
     {
         var full = Path.Combine(root, KmsgPath);
-        var bytes = KmsgReader.ReadAll(full, ArtifactRead.MaxBytes, out var error);
-        return bytes is null
-            ? error == "no such file" ? ArtifactRead.Missing(KmsgPath) : ArtifactRead.Failed(KmsgPath, error ?? "could not read")
-            : ArtifactRead.Found(KmsgPath, bytes);
+        byte[]? bytes;
+        string? error;
+        try
+        {
+            bytes = KmsgReader.ReadAll(full, ArtifactRead.MaxBytes, out error);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A libc without these entry points (not glibc or musl): fall back to dmesg/journalctl.
+            return ArtifactRead.Failed(KmsgPath, "cannot call libc: " + e.Message);
+        }
+
+        if (bytes is null)
+        {
+            // dmesg_restrict=1 without CAP_SYSLOG gives EPERM: the kernel log then comes from dmesg or journalctl.
+            LogUnreadable(options.Logger, KmsgPath, error ?? "could not read");
+            return error == "no such file" ? ArtifactRead.Missing(KmsgPath) : ArtifactRead.Failed(KmsgPath, error ?? "could not read");
+        }
+
+        return ArtifactRead.Found(KmsgPath, bytes);
     }
 
     private ArtifactRead ReadHostFile(string path, string full)
@@ -259,4 +279,7 @@ public sealed class LiveSource : ISystemSource, IArtifactShape
 
         return bytes.ToArray();
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "{Path}: {Reason}")]
+    private static partial void LogUnreadable(Microsoft.Extensions.Logging.ILogger logger, string path, string reason);
 }

@@ -139,34 +139,39 @@ public sealed partial class ProcessRunner(LiveSourceOptions options)
     private static (byte[] Bytes, bool Truncated) Completed(Task<(byte[] Bytes, bool Truncated)> read) =>
         read.IsCompletedSuccessfully ? read.Result : ([], false);
 
-    /// <summary>Reads a pipe to its end, keeping at most <paramref name="max"/> bytes and dropping the rest
+    /// <summary>Reads a pipe to its end on a thread of its own (never the thread pool, which several
+    /// blocked runs could starve), keeping at most <paramref name="max"/> bytes and dropping the rest
     /// (so a chatty child never blocks on a full pipe and memory stays bounded).</summary>
-    private static Task<(byte[] Bytes, bool Truncated)> BoundedRead(Stream stream, int max) => Task.Run(async () =>
-    {
-        using var kept = new MemoryStream();
-        var buffer = new byte[64 * 1024];
-        var truncated = false;
-        try
+    private static Task<(byte[] Bytes, bool Truncated)> BoundedRead(Stream stream, int max) => Task.Factory.StartNew(
+        () =>
         {
-            int n;
-            while ((n = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            using var kept = new MemoryStream();
+            var buffer = new byte[64 * 1024];
+            var truncated = false;
+            try
             {
-                var room = (int)Math.Min(n, max - kept.Length);
-                if (room > 0)
+                int n;
+                while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
                 {
-                    kept.Write(buffer, 0, room);
+                    var room = (int)Math.Min(n, max - kept.Length);
+                    if (room > 0)
+                    {
+                        kept.Write(buffer, 0, room);
+                    }
+
+                    truncated |= room < n;
                 }
-
-                truncated |= room < n;
             }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            // The pipe was torn down under us after a kill: keep what arrived.
-        }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // The pipe was torn down under us after a kill: keep what arrived.
+            }
 
-        return (kept.ToArray(), truncated);
-    });
+            return (kept.ToArray(), truncated);
+        },
+        CancellationToken.None,
+        TaskCreationOptions.LongRunning,
+        TaskScheduler.Default);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Command}: not found on the search path")]
     private static partial void LogNotFound(ILogger logger, string command);

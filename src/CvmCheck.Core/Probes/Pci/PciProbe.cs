@@ -123,6 +123,11 @@ public sealed class PciProbe : IProbe
         for (var i = 0; i < Math.Min(lines.Length, BarRegisters); i++)
         {
             var fields = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length == 0 && i == lines.Length - 1)
+            {
+                break; // the final newline
+            }
+
             if (fields.Length < 3 || !TryHex(fields[0], out var start) || !TryHex(fields[1], out var end) || !TryHex(fields[2], out var flags))
             {
                 error = $"resource line {i + 1}: expected 'start end flags' in hex";
@@ -165,8 +170,12 @@ public sealed class PciProbe : IProbe
             : Fact.Unavailable(name, FactReasons.Unparseable($"'{text}' is not a number"), path));
     }
 
-    private static Fact Missing(string name, ArtifactRead read) =>
-        read.Status == ArtifactStatus.Absent ? Fact.Absent(name, [read.Path]) : Fact.Unavailable(name, read.Reason!, read.Path);
+    private static Fact Missing(string name, ArtifactRead read) => read.Status switch
+    {
+        ArtifactStatus.Absent => Fact.Absent(name, [read.Path]),
+        ArtifactStatus.Ok => Fact.Unavailable(name, FactReasons.Unparseable("empty link target"), read.Path),
+        _ => Fact.Unavailable(name, read.Reason ?? FactReasons.Unreadable("unknown"), read.Path),
+    };
 
     private static string Basename(string linkTarget) => linkTarget.Trim().TrimEnd('/').Split('/')[^1];
 }
