@@ -121,53 +121,51 @@ public static class ManifestJson
 
     private static BundleManifest Read(JsonElement root)
     {
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new ManifestFormatException("not a JSON object");
-            }
-
-            var schema = String(root, "schema");
-            if (schema != BundleLayout.ManifestSchema)
-            {
-                throw new ManifestFormatException($"schema is '{schema}', expected '{BundleLayout.ManifestSchema}'");
-            }
-
-            var tool = Property(root, "tool", JsonValueKind.Object);
-            var createdText = String(root, "created");
-            if (!DateTimeOffset.TryParse(createdText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var created))
-            {
-                throw new ManifestFormatException($"created: '{createdText}' is not a time");
-            }
-
-            byte[] nonce;
-            try
-            {
-                nonce = Convert.FromHexString(String(root, "nonce"));
-            }
-            catch (FormatException)
-            {
-                throw new ManifestFormatException("nonce: not hex");
-            }
-
-            var artifacts = new List<ManifestEntry>();
-            var index = 0;
-            foreach (var e in Property(root, "artifacts", JsonValueKind.Array).EnumerateArray())
-            {
-                artifacts.Add(ReadEntry(e, $"artifacts[{index++}]"));
-            }
-
-            return new BundleManifest
-            {
-                ToolVersion = String(tool, "version", "tool."),
-                Created = created,
-                Host = String(root, "host"),
-                Source = root.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : string.Empty,
-                Nonce = nonce,
-                Artifacts = artifacts,
-                Findings = root.TryGetProperty("findings", out var f) && f.ValueKind == JsonValueKind.Object ? ReadFindings(f) : null,
-            };
+            throw new ManifestFormatException("not a JSON object");
         }
+
+        var schema = String(root, "schema");
+        if (schema != BundleLayout.ManifestSchema)
+        {
+            throw new ManifestFormatException($"schema is '{schema}', expected '{BundleLayout.ManifestSchema}'");
+        }
+
+        var tool = Property(root, "tool", JsonValueKind.Object);
+        var createdText = String(root, "created");
+        if (!DateTimeOffset.TryParse(createdText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var created))
+        {
+            throw new ManifestFormatException($"created: '{createdText}' is not a time");
+        }
+
+        byte[] nonce;
+        try
+        {
+            nonce = Convert.FromHexString(String(root, "nonce"));
+        }
+        catch (FormatException)
+        {
+            throw new ManifestFormatException("nonce: not hex");
+        }
+
+        var artifacts = new List<ManifestEntry>();
+        var index = 0;
+        foreach (var e in Property(root, "artifacts", JsonValueKind.Array).EnumerateArray())
+        {
+            artifacts.Add(ReadEntry(e, $"artifacts[{index++}]"));
+        }
+
+        return new BundleManifest
+        {
+            ToolVersion = String(tool, "version", "tool."),
+            Created = created,
+            Host = String(root, "host"),
+            Source = root.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : string.Empty,
+            Nonce = nonce,
+            Artifacts = artifacts,
+            Findings = root.TryGetProperty("findings", out var f) && f.ValueKind == JsonValueKind.Object ? ReadFindings(f) : null,
+        };
     }
 
     public static string KindName(ManifestEntryKind kind) => kind switch
