@@ -144,6 +144,17 @@ public static class BundleVerifier
             }
         }
 
+        // Directory entries a plain `tar czf b.tar.gz manifest.json artifacts` adds for the parents of listed
+        // entries carry no bytes and change nothing a replay sees (parents are implied), so they are allowed.
+        var impliedDirectories = new HashSet<string>(StringComparer.Ordinal) { BundleLayout.ArtifactsDirectory };
+        foreach (var path in listed.Keys)
+        {
+            for (var slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
+            {
+                impliedDirectories.Add(path[..slash]);
+            }
+        }
+
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in archive.Entries)
         {
@@ -160,6 +171,11 @@ public static class BundleVerifier
 
             if (!listed.TryGetValue(entry.Path, out var expected))
             {
+                if (entry.IsDirectory && impliedDirectories.Contains(entry.Path))
+                {
+                    continue;
+                }
+
                 fails.Add($"'{entry.Path}': not listed in the manifest (added or renamed)");
                 continue;
             }

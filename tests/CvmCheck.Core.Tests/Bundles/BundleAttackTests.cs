@@ -21,6 +21,18 @@ public sealed class BundleAttackTests
     }
 
     [Fact]
+    public void Parent_directory_entries_added_by_plain_tar_are_accepted_but_a_new_empty_directory_is_not()
+    {
+        var withParents = TestBundles.Repack(TestBundles.Build(), e => e
+            .Append(new PaxTarEntry(TarEntryType.Directory, "artifacts/"))
+            .Append(new PaxTarEntry(TarEntryType.Directory, "artifacts/proc/sys/")));
+        var withNewDirectory = TestBundles.Repack(TestBundles.Build(), e => e.Append(new PaxTarEntry(TarEntryType.Directory, "artifacts/sys/firmware/efi/")));
+
+        Assert.True(TestBundles.Verify(withParents).Valid, string.Join("\n", TestBundles.FailureDetails(TestBundles.Verify(withParents))));
+        Assert.Contains("'artifacts/sys/firmware/efi': not listed in the manifest (added or renamed)", Details(withNewDirectory));
+    }
+
+    [Fact]
     public void Removed_entry_is_reported_as_missing()
     {
         var bundle = TestBundles.Repack(TestBundles.Build(), e => e.Where(x => x.Name != "artifacts/proc/cpuinfo"));
