@@ -37,6 +37,11 @@ public static class CliApp
             stderr.WriteLine($"cvmcheck: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (EvidenceRejectedException e)
+        {
+            stderr.WriteLine($"cvmcheck: {e.Message}");
+            return ExitCodes.Failed;
+        }
 #pragma warning disable CA1031 // the last line of defence: any other exception is a bug, reported as exit 3
         catch (Exception e)
 #pragma warning restore CA1031
