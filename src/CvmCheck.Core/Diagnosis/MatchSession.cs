@@ -1,0 +1,232 @@
+using System.Text.RegularExpressions;
+using CvmCheck.Core.Facts;
+using CvmCheck.Core.Rules;
+
+namespace CvmCheck.Core.Diagnosis;
+
+/// <summary>
+/// The running state of matching one log against a <see cref="SignatureSet"/>: counts, the first few
+/// evidence lines and captures per pattern, and for "A then B" patterns the latest A. Memory is bounded
+/// whatever the log's size.
+/// </summary>
+internal sealed class MatchSession
+{
+    public const int MaxEvidencePerDiagnosis = 5;
+    public const int MaxCaptureValues = 5;
+    public const int MaxEvidenceTextChars = 512;
+
+    private readonly SignatureSet set;
+    private readonly PatternState[][] states;
+    private readonly int[] triggeredStamp;
+    private readonly List<int> triggered = [];
+    private int stamp;
+
+    public MatchSession(SignatureSet set)
+    {
+        this.set = set;
+        states = set.Signatures.Select(s => s.Matches.Select(_ => new PatternState()).ToArray()).ToArray();
+        triggeredStamp = new int[set.Patterns.Count];
+    }
+
+    public void Observe(in LogRecord record)
+    {
+        stamp++;
+        triggered.Clear();
+        foreach (var p in set.UnfilteredPatterns)
+        {
+            Trigger(p);
+        }
+
+        set.ForEachTriggered(record.Message, Trigger);
+        if (triggered.Count == 0)
+        {
+            return;
+        }
+
+        // Follow-ups first: a B on the same record as an A does not count as "A then B".
+        triggered.Sort((a, b) => set.Patterns[b].IsFollowUp.CompareTo(set.Patterns[a].IsFollowUp));
+        foreach (var index in triggered)
+        {
+            var reference = set.Patterns[index];
+            var match = reference.Line.Regex.Match(record.Message);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            var pattern = set.Signatures[reference.Signature].Matches[reference.Pattern];
+            var state = states[reference.Signature][reference.Pattern];
+            if (pattern.Then is null)
+            {
+                state.Count++;
+                state.AddEvidence(record);
+                state.AddCaptures(reference.Line.Regex, match);
+            }
+            else if (!reference.IsFollowUp)
+            {
+                state.Anchor = record;
+                state.AnchorCaptures = Captures(reference.Line.Regex, match);
+            }
+            else if (state.Anchor is LogRecord anchor && Within(pattern.Then, anchor, record))
+            {
+                state.Count++;
+                state.AddEvidence(anchor);
+                state.AddEvidence(record);
+                foreach (var (name, value) in state.AnchorCaptures)
+                {
+                    state.AddCapture(name, value);
+                }
+
+                state.AddCaptures(reference.Line.Regex, match);
+            }
+        }
+    }
+
+    public IReadOnlyList<Diagnosis> Finish(FactSet facts)
+    {
+        var diagnoses = new List<Diagnosis>();
+        for (var s = 0; s < set.Signatures.Count; s++)
+        {
+            var signature = set.Signatures[s];
+            var satisfied = signature.Matches.Select((p, i) => (Pattern: p, State: states[s][i]))
+                .Where(x => x.State.Count > 0 && x.State.Count >= x.Pattern.MinCount)
+                .Select(x => x.State)
+                .ToList();
+            if (satisfied.Count == 0 || !GuardHolds(signature, facts))
+            {
+                continue;
+            }
+
+            var evidence = satisfied.SelectMany(x => x.Evidence).DistinctBy(e => (e.Artifact, e.Line)).OrderBy(e => e.Line).Take(MaxEvidencePerDiagnosis).ToArray();
+            var captures = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (name, values) in satisfied.SelectMany(x => x.Captures))
+            {
+                captures[name] = captures.TryGetValue(name, out var existing)
+                    ? string.Join(", ", existing.Split(", ").Concat(values).Distinct().Take(MaxCaptureValues))
+                    : string.Join(", ", values);
+            }
+
+            diagnoses.Add(new Diagnosis
+            {
+                Id = signature.Id,
+                Title = signature.Title,
+                Severity = signature.Severity,
+                Confidence = signature.Confidence,
+                Evidence = evidence,
+                Occurrences = satisfied.Sum(x => x.Count),
+                Explanation = signature.Explanation,
+                Remediation = signature.Remediation,
+                References = signature.References,
+                Captures = captures,
+            });
+        }
+
+        return diagnoses
+            .OrderByDescending(d => d.Severity)
+            .ThenBy(d => d.Evidence.Count > 0 ? d.Evidence[0].Line ?? int.MaxValue : int.MaxValue)
+            .ThenBy(d => d.Id, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>DESIGN.md §5: a guard is satisfied when no facts exist (a bare log file).</summary>
+    internal static bool GuardHolds(Signature signature, FactSet facts) =>
+        signature.When is null || facts.Count == 0 || signature.When.Holds(facts);
+
+    private void Trigger(int index)
+    {
+        if (triggeredStamp[index] != stamp)
+        {
+            triggeredStamp[index] = stamp;
+            triggered.Add(index);
+        }
+    }
+
+    private static bool Within(FollowUp followUp, LogRecord anchor, LogRecord record)
+    {
+        if (record.Line <= anchor.Line)
+        {
+            return false;
+        }
+
+        var lines = record.Line - anchor.Line;
+        if (followUp.WithinLines is int maxLines && lines > maxLines)
+        {
+            return false;
+        }
+
+        if (followUp.WithinSeconds is double maxSeconds)
+        {
+            if (anchor.Seconds is double a && record.Seconds is double b)
+            {
+                return b - a >= 0 && b - a <= maxSeconds;
+            }
+
+            return lines <= FollowUp.FallbackLines;
+        }
+
+        return true;
+    }
+
+    private static List<(string Name, string Value)> Captures(Regex regex, Match match)
+    {
+        var list = new List<(string, string)>();
+        foreach (var name in regex.GetGroupNames())
+        {
+            if (name == "0")
+            {
+                continue;
+            }
+
+            var group = match.Groups[name];
+            if (group.Success)
+            {
+                list.Add((name, group.Value));
+            }
+        }
+
+        return list;
+    }
+
+    private sealed class PatternState
+    {
+        public int Count { get; set; }
+
+        public List<Evidence> Evidence { get; } = [];
+
+        public Dictionary<string, List<string>> Captures { get; } = new(StringComparer.Ordinal);
+
+        public LogRecord? Anchor { get; set; }
+
+        public List<(string Name, string Value)> AnchorCaptures { get; set; } = [];
+
+        public void AddEvidence(LogRecord record)
+        {
+            if (Evidence.Count < MaxEvidencePerDiagnosis && !Evidence.Any(e => e.Line == record.Line && e.Artifact == record.Artifact))
+            {
+                var text = record.Text.Length > MaxEvidenceTextChars ? record.Text[..MaxEvidenceTextChars] + "…" : record.Text;
+                Evidence.Add(new Evidence(record.Artifact, record.Line, text));
+            }
+        }
+
+        public void AddCaptures(Regex regex, Match match)
+        {
+            foreach (var (name, value) in MatchSession.Captures(regex, match))
+            {
+                AddCapture(name, value);
+            }
+        }
+
+        public void AddCapture(string name, string value)
+        {
+            if (!Captures.TryGetValue(name, out var values))
+            {
+                Captures[name] = values = [];
+            }
+
+            if (values.Count < MaxCaptureValues && !values.Contains(value, StringComparer.Ordinal))
+            {
+                values.Add(value);
+            }
+        }
+    }
+}
