@@ -58,14 +58,24 @@ internal static class DiagnoseCommand
             }
 
             var source = new SnapshotSource(rootPath!);
-            artifact = KernelLogLocator.Find(source)
-                ?? throw new UserInputException($"diagnose: snapshot '{rootPath}' has no kernel log (looked for {string.Join(", ", KernelLogLocator.Candidates)})");
-            using var stream = source.OpenRead(artifact, out var status)
-                ?? throw new UserInputException($"diagnose: cannot read {artifact} in '{rootPath}': {status.Reason}");
-            diagnoses = SignatureMatcher.Match(signatures, stream, artifact, SnapshotFacts.Collect(source));
+            var found = KernelLogLocator.Find(source);
+            if (found is null)
+            {
+                // A missing file means "absent on that host" (DESIGN.md §1a): nothing to diagnose, not bad input.
+                context.Error.WriteLine($"cvmcheck: note: snapshot has no kernel log (looked for {string.Join(", ", KernelLogLocator.Candidates)})");
+                diagnoses = [];
+                artifact = string.Empty;
+            }
+            else
+            {
+                artifact = found;
+                using var stream = source.OpenRead(artifact, out var status)
+                    ?? throw new UserInputException($"diagnose: cannot read {artifact} in '{rootPath}': {status.Reason}");
+                diagnoses = SignatureMatcher.Match(signatures, stream, artifact, SnapshotFacts.Collect(source));
+            }
         }
 
-        var report = DiagnoseReport.Of(diagnoses, [artifact], failOn);
+        var report = DiagnoseReport.Of(diagnoses, artifact.Length == 0 ? [] : [artifact], failOn);
         if (format == "json")
         {
             using var buffer = new MemoryStream();
