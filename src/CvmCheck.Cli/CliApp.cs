@@ -55,6 +55,10 @@ public static class CliApp
         root.Add(CheckCommand.Create(context));
         root.Add(DiagnoseCommand.Create(context));
         root.Add(AttestCommand.Create(context));
+        root.Add(CollectCommand.Create(context));
+        root.Add(VerifyCommand.Create(context));
+        root.Add(BundleCommand.Create(context));
+        root.Add(PolicyCommand.Create(context));
         return root;
     }
 }

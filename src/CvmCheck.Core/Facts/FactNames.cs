@@ -43,6 +43,7 @@ public static class FactNames
 
     public const string CpuPresentCount = "cpu.present_count";
     public const string CpuOnlineCount = "cpu.online_count";
+    public const string CpuOfflineCount = "cpu.offline_count";
     public const string CpuFlags = "cpu.flags";
     public const string CpuModelName = "cpu.model_name";
 
@@ -93,7 +94,7 @@ public static class FactNames
         KernelVersion, KernelCmdline, KernelConfigSource, KernelModules, KernelIommu, SwiotlbSizeMb, SwiotlbFullCount,
         OsId, OsVersionId, OsPrettyName,
         PlatformEfiRuntime, PlatformBiosVendor, PlatformBiosVersion, PlatformSysVendor, PlatformProductName, PlatformFirmware,
-        CpuPresentCount, CpuOnlineCount, CpuFlags, CpuModelName,
+        CpuPresentCount, CpuOnlineCount, CpuOfflineCount, CpuFlags, CpuModelName,
         NvidiaDriverVersion, NvidiaModuleFlavor, NvidiaModuleLoaded, NvidiaPersistencedActive, NvidiaSmiStatus, NvidiaCudaVersion,
         CcMode, CcEnvironment, CcReady, GpuCount,
     ];

@@ -6,6 +6,7 @@ public sealed class FactSet
 {
     private readonly Dictionary<string, Fact> facts = new(StringComparer.Ordinal);
     private readonly List<string> order = [];
+    private readonly List<(string Prefix, Func<string, Fact?> Resolve)> resolvers = [];
 
     public int Count => facts.Count;
 
@@ -31,8 +32,29 @@ public sealed class FactSet
 
     public bool TryGet(string name, out Fact fact) => facts.TryGetValue(name, out fact!);
 
-    /// <summary>The fact, or an absent one when no probe produced it.</summary>
-    public Fact Get(string name) => facts.TryGetValue(name, out var f) ? f : Fact.Absent(name, []);
+    /// <summary>The fact, or one from a family resolver (e.g. any <c>kernel.config.*</c>), or an absent
+    /// one when no probe produced it.</summary>
+    public Fact Get(string name)
+    {
+        if (facts.TryGetValue(name, out var f))
+        {
+            return f;
+        }
+
+        foreach (var (prefix, resolve) in resolvers)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal) && resolve(name) is { } resolved)
+            {
+                return resolved;
+            }
+        }
+
+        return Fact.Absent(name, []);
+    }
+
+    /// <summary>Answers every name under a prefix on demand, for open families whose members are too
+    /// many to list (a kernel config holds thousands of options).</summary>
+    public void AddResolver(string prefix, Func<string, Fact?> resolve) => resolvers.Add((prefix, resolve));
 
     public bool Contains(string name) => facts.ContainsKey(name);
 
