@@ -2,6 +2,7 @@ using System.CommandLine;
 using CvmCheck.Core.Diagnosis;
 using CvmCheck.Core.Facts;
 using CvmCheck.Core.KernelLog;
+using CvmCheck.Core.Probes;
 using CvmCheck.Core.Rules;
 using CvmCheck.Core.Sources;
 using CvmCheck.Policy.Signatures;
@@ -71,7 +72,7 @@ internal static class DiagnoseCommand
                 artifact = found;
                 using var stream = source.OpenRead(artifact, out var status)
                     ?? throw new UserInputException($"diagnose: cannot read {artifact} in '{rootPath}': {status.Reason}");
-                diagnoses = SignatureMatcher.Match(signatures, stream, artifact, SnapshotFacts.Collect(source));
+                diagnoses = SignatureMatcher.Match(signatures, stream, artifact, ProbeRunner.Collect(source));
             }
         }
 
@@ -110,16 +111,5 @@ internal static class DiagnoseCommand
         {
             throw new UserInputException($"diagnose: cannot read log '{path}': {e.Message}");
         }
-    }
-}
-
-/// <summary>The facts of a snapshot for signature guards. Until the probe runner is merged there are
-/// none, and guards are then treated as satisfied (DESIGN.md §5).</summary>
-internal static class SnapshotFacts
-{
-    public static FactSet Collect(ISystemSource source)
-    {
-        _ = source;
-        return new FactSet();
     }
 }

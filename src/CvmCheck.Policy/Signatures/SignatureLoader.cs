@@ -144,7 +144,13 @@ public static partial class SignatureLoader
         Condition? when = null;
         if (entries.TryGetValue("when", out var whenEntry))
         {
-            when = SignatureConditionReader.Read(whenEntry.Value, yaml);
+            // The policy language's own reader, so signatures and rules share one condition syntax.
+            var conditionErrors = new List<PolicyError>();
+            when = ConditionReader.Read(whenEntry.Value, new YamlNodes(yaml.File, conditionErrors));
+            foreach (var error in conditionErrors)
+            {
+                yaml.Errors.Add(new SignatureLoadError(new SourcePosition(error.File, error.Line, error.Column), "condition: " + error.Message));
+            }
         }
 
         var explanation = yaml.Text(entries, "explanation", what, required: false) ?? string.Empty;

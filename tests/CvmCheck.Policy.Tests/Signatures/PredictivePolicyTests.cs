@@ -3,43 +3,31 @@ using CvmCheck.Core.Facts;
 using CvmCheck.Core.Rules;
 using CvmCheck.Policy.Signatures;
 using CvmCheck.Testing;
-using YamlDotNet.RepresentationModel;
 
 namespace CvmCheck.Policy.Tests.Signatures;
 
 /// <summary>
 /// policies/predictive.yaml: its shape (kind Policy, predictive rules only, known fact names, predicted ids
 /// that exist as signatures) and which rules fire over the facts each seed snapshot must yield
-/// (<c>fixtures/snapshots/seed-*.expected.json</c>). Until the policy loader is merged this reads the
-/// file with the signatures' condition reader, which accepts the same condition syntax.
+/// (<c>fixtures/snapshots/seed-*.expected.json</c>), loaded with the policy loader.
 /// </summary>
 public sealed class PredictivePolicyTests
 {
-    private static readonly string[] RuleKeys = ["id", "title", "severity", "when", "predicts", "remediation", "references"];
-
     private sealed record Predictive(string Id, Condition When, string Predicts, Severity Severity);
 
     private static IReadOnlyList<Predictive> Load()
     {
-        var path = Repo.Policies("predictive.yaml");
-        var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(path)));
-        var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        Assert.Equal("Policy", ((YamlScalarNode)root["kind"]).Value);
-        Assert.Equal("predictive", ((YamlScalarNode)((YamlMappingNode)root["metadata"])["name"]).Value);
-        var yaml = new YamlReading(path);
-        var rules = new List<Predictive>();
-        foreach (var node in ((YamlSequenceNode)root["rules"]).Children.Cast<YamlMappingNode>())
+        var loaded = PolicyLoader.LoadFile(Repo.Policies("predictive.yaml"));
+        Assert.Equal("predictive", loaded.Policy.Name);
+        Assert.All(loaded.Policy.Rules, r =>
         {
-            var entries = yaml.Entries(node, "rule", RuleKeys);
-            Assert.All(RuleKeys, k => Assert.True(entries.ContainsKey(k), $"{yaml.At(node)}: missing '{k}'"));
-            var when = SignatureConditionReader.Read(entries["when"].Value, yaml);
-            Assert.True(SeverityNames.TryParse(yaml.Text(entries, "severity", "rule", true), out var severity));
-            rules.Add(new Predictive(yaml.Text(entries, "id", "rule", true)!, when!, yaml.Text(entries, "predicts", "rule", true)!, severity));
-        }
-
-        Assert.True(yaml.Errors.Count == 0, string.Join(Environment.NewLine, yaml.Errors));
-        return rules;
+            Assert.True(r.IsPredictive, r.Id);
+            Assert.NotNull(r.When);
+            Assert.NotNull(r.Predicts);
+            Assert.False(string.IsNullOrWhiteSpace(r.Remediation), r.Id);
+            Assert.NotEmpty(r.References);
+        });
+        return loaded.Policy.Rules.Select(r => new Predictive(r.Id, r.When!, r.Predicts!, r.Severity)).ToArray();
     }
 
     [Fact]
