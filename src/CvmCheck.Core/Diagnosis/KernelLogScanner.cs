@@ -31,7 +31,9 @@ internal static class KernelLogScanner
         {
             var read = stream.Read(bytes, 0, bytes.Length);
             eof = read == 0;
-            length += decoder.GetChars(bytes, 0, read, buffer, length, flush: eof);
+            var decoded = decoder.GetChars(bytes, 0, read, buffer, length, flush: eof);
+            buffer.AsSpan(length, decoded).Replace('\0', ' '); // as LineReader does: NUL never hides a literal
+            length += decoded;
             var cut = eof ? length : CutPoint(buffer.AsSpan(0, length));
             if (cut == 0)
             {
@@ -73,6 +75,7 @@ internal static class KernelLogScanner
         var position = 0;
         var counted = 0;
         var everyRecord = set.UnfilteredPatterns.Count > 0;
+        var search = new KeySearch(set);
         while (position < region.Length)
         {
             int hit;
@@ -82,13 +85,11 @@ internal static class KernelLogScanner
             }
             else
             {
-                var found = region[position..].IndexOfAny(set.LiteralSearch);
-                if (found < 0)
+                hit = search.Next(region, position);
+                if (hit < 0)
                 {
                     break;
                 }
-
-                hit = position + found;
             }
 
             var start = LineStart(region, hit);

@@ -15,6 +15,9 @@ internal sealed class MatchSession
     public const int MaxCaptureValues = 5;
     public const int MaxEvidenceTextChars = 512;
 
+    /// <summary>Captures are the distinct values seen in this many first occurrences of a pattern.</summary>
+    public const int MaxDetailedOccurrences = 64;
+
     private readonly SignatureSet set;
     private readonly PatternState[][] states;
     private readonly int[] triggeredStamp;
@@ -48,14 +51,20 @@ internal sealed class MatchSession
         foreach (var index in triggered)
         {
             var reference = set.Patterns[index];
-            var match = reference.Line.Regex.Match(record.Message);
-            if (!match.Success)
+            if (!reference.Line.Regex.IsMatch(record.Message))
             {
                 continue;
             }
 
             var pattern = set.Signatures[reference.Signature].Matches[reference.Pattern];
             var state = states[reference.Signature][reference.Pattern];
+            if (pattern.Then is null && state.Count >= MaxDetailedOccurrences)
+            {
+                state.Count++; // evidence and captures come from the first occurrences; later ones are only counted
+                continue;
+            }
+
+            var match = reference.Line.Regex.Match(record.Message);
             if (pattern.Then is null)
             {
                 state.Count++;
