@@ -107,7 +107,11 @@ internal static class KernelLogScanner
 
             lineNumber += region[counted..start].Count('\n');
             counted = start;
-            onRecord(SignatureMatcher.BuildRecord(artifact, lineNumber, SplitLines(region[start..end])));
+            var recordSpan = region[start..end];
+            var newline = recordSpan.IndexOf('\n');
+            onRecord(newline < 0 || newline == recordSpan.Length - 1
+                ? SignatureMatcher.BuildRecord(artifact, lineNumber, newline < 0 ? recordSpan : recordSpan[..newline])
+                : SignatureMatcher.BuildRecord(artifact, lineNumber, SplitLines(recordSpan)));
             position = end;
         }
 

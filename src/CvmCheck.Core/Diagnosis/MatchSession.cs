@@ -22,39 +22,25 @@ internal sealed class MatchSession
     private readonly PatternState[][] states;
     private readonly int[] triggeredStamp;
     private readonly List<int> triggered = [];
+    private const int MaxMemoEntries = 16 * 1024;
+    private const int MaxMemoKeyChars = 1024;
+    private readonly Dictionary<string, int[]> memo = new(StringComparer.Ordinal);
+    private readonly Action<int> trigger;
     private int stamp;
 
     public MatchSession(SignatureSet set)
     {
         this.set = set;
+        trigger = Trigger;
         states = set.Signatures.Select(s => s.Matches.Select(_ => new PatternState()).ToArray()).ToArray();
         triggeredStamp = new int[set.Patterns.Count];
     }
 
     public void Observe(in LogRecord record)
     {
-        stamp++;
-        triggered.Clear();
-        foreach (var p in set.UnfilteredPatterns)
-        {
-            Trigger(p);
-        }
-
-        set.ForEachTriggered(record.Message, Trigger);
-        if (triggered.Count == 0)
-        {
-            return;
-        }
-
-        // Follow-ups first: a B on the same record as an A does not count as "A then B".
-        triggered.Sort((a, b) => set.Patterns[b].IsFollowUp.CompareTo(set.Patterns[a].IsFollowUp));
-        foreach (var index in triggered)
+        foreach (var index in MatchingPatterns(record.Message))
         {
             var reference = set.Patterns[index];
-            if (!reference.Line.Regex.IsMatch(record.Message))
-            {
-                continue;
-            }
 
             var pattern = set.Signatures[reference.Signature].Matches[reference.Pattern];
             var state = states[reference.Signature][reference.Pattern];
@@ -135,6 +121,42 @@ internal sealed class MatchSession
             .ThenBy(d => d.Evidence.Count > 0 ? d.Evidence[0].Line ?? int.MaxValue : int.MaxValue)
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToArray();
+    }
+
+    /// <summary>
+    /// Indices of the patterns whose regex matches the message, follow-ups first (a B on the same record as
+    /// an A does not count as "A then B"). Logs repeat the same message many times (error floods, retries),
+    /// so the answer is memoised per message text; the memo is bounded and simply cleared when full.
+    /// </summary>
+    private int[] MatchingPatterns(string message)
+    {
+        if (memo.TryGetValue(message, out var cached))
+        {
+            return cached;
+        }
+
+        stamp++;
+        triggered.Clear();
+        foreach (var p in set.UnfilteredPatterns)
+        {
+            Trigger(p);
+        }
+
+        set.ForEachTriggered(message, trigger);
+        triggered.RemoveAll(i => !set.Patterns[i].Line.Regex.IsMatch(message));
+        triggered.Sort((a, b) => set.Patterns[b].IsFollowUp.CompareTo(set.Patterns[a].IsFollowUp));
+        var result = triggered.Count == 0 ? [] : triggered.ToArray();
+        if (memo.Count >= MaxMemoEntries)
+        {
+            memo.Clear();
+        }
+
+        if (message.Length <= MaxMemoKeyChars)
+        {
+            memo[message] = result;
+        }
+
+        return result;
     }
 
     /// <summary>DESIGN.md §5: a guard is satisfied when no facts exist (a bare log file).</summary>

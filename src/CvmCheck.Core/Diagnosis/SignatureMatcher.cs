@@ -29,7 +29,9 @@ public static class SignatureMatcher
         {
             if (pending.Count > 0 && candidate)
             {
-                session.Observe(BuildRecord(pending[0].Artifact, pending[0].Number, pending.Select(l => l.Text)));
+                session.Observe(pending.Count == 1
+                    ? BuildRecord(pending[0].Artifact, pending[0].Number, pending[0].Text.AsSpan())
+                    : BuildRecord(pending[0].Artifact, pending[0].Number, pending.Select(l => l.Text)));
             }
 
             pending.Clear();
@@ -58,6 +60,20 @@ public static class SignatureMatcher
         var session = new MatchSession(set);
         KernelLogScanner.Scan(set, log, artifact, (in LogRecord r) => session.Observe(r));
         return session.Finish(facts);
+    }
+
+    /// <summary>A record of one line (the common case), without joining.</summary>
+    internal static LogRecord BuildRecord(string artifact, int lineNumber, ReadOnlySpan<char> line)
+    {
+        line = line.TrimEnd('\r');
+        if (line.Length > MaxRecordChars)
+        {
+            line = line[..MaxRecordChars];
+        }
+
+        var head = KernelLogLineParser.Parse(line);
+        var text = line.TrimEnd();
+        return new LogRecord(artifact, lineNumber, head.Message, head.Seconds, (text.Length > MatchSession.MaxEvidenceTextChars ? text[..MatchSession.MaxEvidenceTextChars] : text).ToString());
     }
 
     /// <summary>Joins a line and its continuation lines into one record.</summary>
