@@ -45,7 +45,7 @@ internal static class KernelLogScanner
                 cut = length; // one enormous line: match it piecewise
             }
 
-            lineNumber = ScanRegion(set, buffer.AsSpan(0, cut), artifact, lineNumber, onRecord);
+            lineNumber = ScanRegion(set, buffer.AsMemory(0, cut), artifact, lineNumber, onRecord);
             buffer.AsSpan(cut, length - cut).CopyTo(buffer);
             length -= cut;
         }
@@ -70,8 +70,9 @@ internal static class KernelLogScanner
         return start > 0 ? start : lastNewline + 1;
     }
 
-    private static int ScanRegion(SignatureSet set, ReadOnlySpan<char> region, string artifact, int lineNumber, RecordHandler onRecord)
+    private static int ScanRegion(SignatureSet set, ReadOnlyMemory<char> block, string artifact, int lineNumber, RecordHandler onRecord)
     {
+        var region = block.Span;
         var position = 0;
         var counted = 0;
         var everyRecord = set.UnfilteredPatterns.Count > 0;
@@ -110,7 +111,7 @@ internal static class KernelLogScanner
             var recordSpan = region[start..end];
             var newline = recordSpan.IndexOf('\n');
             onRecord(newline < 0 || newline == recordSpan.Length - 1
-                ? SignatureMatcher.BuildRecord(artifact, lineNumber, newline < 0 ? recordSpan : recordSpan[..newline])
+                ? SignatureMatcher.BuildRecord(artifact, lineNumber, block.Slice(start, newline < 0 ? recordSpan.Length : newline))
                 : SignatureMatcher.BuildRecord(artifact, lineNumber, SplitLines(recordSpan)));
             position = end;
         }

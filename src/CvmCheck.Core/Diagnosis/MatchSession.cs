@@ -28,19 +28,32 @@ internal sealed class MatchSession
     private readonly Action<int> trigger;
     private int stamp;
 
+    // Records in which each signature matched (a record matched by two alternatives counts once).
+    private readonly int[] occurrences;
+    private readonly int[] lastRecord;
+    private int recordNumber;
+
     public MatchSession(SignatureSet set)
     {
         this.set = set;
         trigger = Trigger;
+        occurrences = new int[set.Signatures.Count];
+        lastRecord = new int[set.Signatures.Count];
         states = set.Signatures.Select(s => s.Matches.Select(_ => new PatternState()).ToArray()).ToArray();
         triggeredStamp = new int[set.Patterns.Count];
     }
 
     public void Observe(in LogRecord record)
     {
+        recordNumber++;
         foreach (var index in MatchingPatterns(record.Message))
         {
             var reference = set.Patterns[index];
+            if (!reference.IsFollowUp && set.Signatures[reference.Signature].Matches[reference.Pattern].Then is null && lastRecord[reference.Signature] != recordNumber)
+            {
+                lastRecord[reference.Signature] = recordNumber;
+                occurrences[reference.Signature]++;
+            }
 
             var pattern = set.Signatures[reference.Signature].Matches[reference.Pattern];
             var state = states[reference.Signature][reference.Pattern];
@@ -59,12 +72,18 @@ internal sealed class MatchSession
             }
             else if (!reference.IsFollowUp)
             {
-                state.Anchor = record;
+                state.Anchor = record.Detached();
                 state.AnchorCaptures = Captures(reference.Line.Regex, match);
             }
             else if (state.Anchor is LogRecord anchor && Within(pattern.Then, anchor, record))
             {
                 state.Count++;
+                if (lastRecord[reference.Signature] != recordNumber)
+                {
+                    lastRecord[reference.Signature] = recordNumber;
+                    occurrences[reference.Signature]++;
+                }
+
                 state.AddEvidence(anchor);
                 state.AddEvidence(record);
                 foreach (var (name, value) in state.AnchorCaptures)
@@ -108,7 +127,7 @@ internal sealed class MatchSession
                 Severity = signature.Severity,
                 Confidence = signature.Confidence,
                 Evidence = evidence,
-                Occurrences = satisfied.Sum(x => x.Count),
+                Occurrences = occurrences[s],
                 Explanation = signature.Explanation,
                 Remediation = signature.Remediation,
                 References = signature.References,
@@ -234,7 +253,8 @@ internal sealed class MatchSession
         {
             if (Evidence.Count < MaxEvidencePerDiagnosis && !Evidence.Any(e => e.Line == record.Line && e.Artifact == record.Artifact))
             {
-                var text = record.Text.Length > MaxEvidenceTextChars ? record.Text[..MaxEvidenceTextChars] + "…" : record.Text;
+                var text = record.Text;
+                text = text.Length > MaxEvidenceTextChars ? text[..MaxEvidenceTextChars] + "…" : text;
                 Evidence.Add(new Evidence(record.Artifact, record.Line, text));
             }
         }

@@ -30,7 +30,7 @@ public static class SignatureMatcher
             if (pending.Count > 0 && candidate)
             {
                 session.Observe(pending.Count == 1
-                    ? BuildRecord(pending[0].Artifact, pending[0].Number, pending[0].Text.AsSpan())
+                    ? BuildRecord(pending[0].Artifact, pending[0].Number, pending[0].Text.AsMemory())
                     : BuildRecord(pending[0].Artifact, pending[0].Number, pending.Select(l => l.Text)));
             }
 
@@ -63,7 +63,7 @@ public static class SignatureMatcher
     }
 
     /// <summary>A record of one line (the common case), without joining.</summary>
-    internal static LogRecord BuildRecord(string artifact, int lineNumber, ReadOnlySpan<char> line)
+    internal static LogRecord BuildRecord(string artifact, int lineNumber, ReadOnlyMemory<char> line)
     {
         line = line.TrimEnd('\r');
         if (line.Length > MaxRecordChars)
@@ -71,9 +71,9 @@ public static class SignatureMatcher
             line = line[..MaxRecordChars];
         }
 
-        var head = KernelLogLineParser.Parse(line);
+        var head = KernelLogLineParser.Parse(line.Span);
         var text = line.TrimEnd();
-        return new LogRecord(artifact, lineNumber, head.Message, head.Seconds, (text.Length > MatchSession.MaxEvidenceTextChars ? text[..MatchSession.MaxEvidenceTextChars] : text).ToString());
+        return new LogRecord(artifact, lineNumber, head.Message, head.Seconds, text.Length > MatchSession.MaxEvidenceTextChars ? text[..MatchSession.MaxEvidenceTextChars] : text);
     }
 
     /// <summary>Joins a line and its continuation lines into one record.</summary>
@@ -108,7 +108,7 @@ public static class SignatureMatcher
             }
         }
 
-        return new LogRecord(artifact, firstLine, message.ToString(), head.Seconds, text.ToString());
+        return new LogRecord(artifact, firstLine, message.ToString(), head.Seconds, text.ToString().AsMemory());
     }
 
     private static void Append(StringBuilder sb, ReadOnlySpan<char> value)
