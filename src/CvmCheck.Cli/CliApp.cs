@@ -10,7 +10,7 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool? isTerminal = null)
     {
         var globals = new GlobalOptions();
-        var context = new CliContext(stdout, stderr, globals)
+        using var context = new CliContext(stdout, stderr, globals)
         {
             IsTerminal = isTerminal ?? (!Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out)),
         };
@@ -36,6 +36,11 @@ public static class CliApp
         {
             stderr.WriteLine($"cvmcheck: {e.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (EvidenceRejectedException e)
+        {
+            stderr.WriteLine($"cvmcheck: {e.Message}");
+            return ExitCodes.Failed;
         }
 #pragma warning disable CA1031 // the last line of defence: any other exception is a bug, reported as exit 3
         catch (Exception e)

@@ -108,7 +108,7 @@ public sealed class AttestTdxCliTests
     [Theory]
     [InlineData("--at", "yesterday")]
     [InlineData("--nonce", "xyz")]
-    [InlineData("--policy", "p.yaml")]
+    [InlineData("--policy", "no-such-policy.yaml")]
     public void Bad_usage_exits_2_with_one_message(string option, string value)
     {
         var (exit, _, stderr) = Attest("dcapqvl_v4_b0c06f_uptodate", "2025-06-20T00:00:00Z", option, value);

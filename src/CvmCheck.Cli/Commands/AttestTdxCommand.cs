@@ -18,7 +18,7 @@ internal static class AttestTdxCommand
         var fresh = new Option<bool>("--fresh") { Description = "Get a new quote from this guest (configfs-tsm), then verify it if --collateral is given" };
         var tsmRoot = new Option<string>("--tsm-root") { Description = "configfs-tsm report directory", DefaultValueFactory = _ => TsmReportClient.DefaultRoot };
         var output = new Option<string>("--out") { Description = "With --fresh: write the quote to FILE" };
-        var policy = new Option<string>("--policy") { Description = "Policy file (not supported yet; the default appraisal applies)" };
+        var policy = new Option<string>("--policy") { Description = "Appraisal policy (YAML, kind Policy) over the quote's claims (tdx.tcb.status, tdx.td.debug, tdx.td.mrtd, …); replaces the default appraisal of a genuine quote" };
         format.AcceptOnlyFromAmong("text", "json");
 
         var command = new Command("tdx", "Verify an Intel TDX quote against collateral");

@@ -23,6 +23,8 @@ internal static class CheckCommand
         var failOn = new Option<string>("--fail-on") { Description = "Lowest severity whose failing rules fail the run (others warn)", DefaultValueFactory = _ => "medium" };
         failOn.AcceptOnlyFromAmong(SeverityNames.All);
         var strict = new Option<bool>("--strict") { Description = "Exit 1 on warn too" };
+        var attestation = new Attest.AttestationFacts();
+        var gpuAttestation = new Attest.GpuAttestationFacts();
 
         var command = new Command("check", "Judge this host's (or a snapshot's) facts against policies");
         source.AddTo(command);
@@ -31,13 +33,16 @@ internal static class CheckCommand
         command.Add(output);
         command.Add(failOn);
         command.Add(strict);
+        attestation.AddTo(command);
+        gpuAttestation.AddTo(command);
         command.SetAction(parse =>
         {
             var outputs = OutputSpec.Parse(parse.GetValue(format), parse.GetValue(output), ReportFormats.Names);
             var policies = LoadPolicies(parse.GetValue(policy));
             SeverityNames.TryParse(parse.GetValue(failOn), out var threshold);
+            var attested = attestation.Collect(parse).Concat(gpuAttestation.Collect(parse, attestation.At)).ToArray();
             var src = source.Open(parse, context);
-            var report = Run(src, policies, threshold);
+            var report = Run(src, policies, threshold, attested);
             Emit(context, outputs, report);
             return report.Verdict.ExitCode(parse.GetValue(strict));
         });
@@ -69,16 +74,17 @@ internal static class CheckCommand
 
         if (errors.Count > 0)
         {
-            throw new UserInputException($"invalid policy ({errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}):" + Environment.NewLine
+            throw new UserInputException($"invalid --policy ({errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}):" + Environment.NewLine
                 + string.Join(Environment.NewLine, errors.Select(e => "  " + e)));
         }
 
         return policies;
     }
 
-    public static CheckReport Run(Core.Sources.ISystemSource source, IReadOnlyList<RulePolicy> policies, Severity failOn)
+    public static CheckReport Run(Core.Sources.ISystemSource source, IReadOnlyList<RulePolicy> policies, Severity failOn, IReadOnlyList<Core.Facts.Fact>? extraFacts = null)
     {
         var facts = ProbeRunner.Collect(source);
+        facts.AddRange(extraFacts ?? []);
         var findings = RuleEvaluator.Evaluate(policies, facts, new EvaluationOptions { FailOn = failOn });
         return new CheckReport
         {

@@ -26,16 +26,17 @@ internal static class AttestTdxReport
         _ => "fail",
     };
 
-    public static void WriteJson(TextWriter output, TdxVerificationResult result)
+    public static void WriteJson(TextWriter output, TdxVerificationResult result, string? verdict = null, PolicyAppraisal? appraisal = null)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
             w.WriteString("schema", Schema);
-            w.WriteString("verdict", VerdictName(result.Verdict));
+            w.WriteString("verdict", verdict ?? VerdictName(result.Verdict));
             w.WritePropertyName("claims");
             WriteClaims(w, result.Quote.Body, result.Quote.Version, result.Quote.BodyType, result);
+            appraisal?.WriteJson(w);
             w.WriteStartArray("steps");
             foreach (var step in result.Steps)
             {
@@ -135,9 +136,9 @@ internal static class AttestTdxReport
         w.WriteEndObject();
     }
 
-    public static void WriteText(TextWriter output, TdxVerificationResult result)
+    public static void WriteText(TextWriter output, TdxVerificationResult result, string? verdict = null)
     {
-        output.WriteLine($"verdict: {VerdictName(result.Verdict)}");
+        output.WriteLine($"verdict: {verdict ?? VerdictName(result.Verdict)}");
         foreach (var step in result.Steps)
         {
             var codes = step.Issues.Count > 0 ? $" [{string.Join(",", step.Issues.Select(i => i.Code))}]" : "";

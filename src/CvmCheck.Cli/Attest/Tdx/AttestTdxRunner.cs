@@ -24,12 +24,7 @@ internal sealed class AttestTdxRunner(IGuestFileSystem fileSystem, ITdReportSour
 
     public int Run(AttestTdxArgs args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.PolicyPath is not null)
-        {
-            // TODO(lead): appraise the ToFacts() of the result with the shared policy engine.
-            throw new UserInputException("--policy is not supported by 'attest tdx' yet; without it the default appraisal (DESIGN.md §3) applies");
-        }
-
+        var policies = PolicyAppraisal.Load(args.PolicyPath);
         if (args.Format is not ("text" or "json"))
         {
             throw new UserInputException($"--format: '{args.Format}' is not text or json");
@@ -117,16 +112,22 @@ internal sealed class AttestTdxRunner(IGuestFileSystem fileSystem, ITdReportSour
             throw new UserInputException($"{quoteName}: {first.Message}");
         }
 
+        // With --policy, the policy replaces the default appraisal of a genuine quote (TCB status,
+        // debug, measurements); signature, chain, collateral and nonce failures still fail.
+        var appraisal = policies is null ? null : PolicyAppraisal.Evaluate(policies, result.ToFacts(), quoteName);
+        var genuine = result.QuoteVerified && result.Steps.All(s => s.Name != TdxStepNames.ReportDataNonce || s.Status != StepStatus.Fail);
+        var verdict = appraisal?.CombinedVerdict(genuine) ?? AttestTdxReport.VerdictName(result.Verdict);
         if (args.Format == "json")
         {
-            AttestTdxReport.WriteJson(stdout, result);
+            AttestTdxReport.WriteJson(stdout, result, verdict, appraisal);
         }
         else
         {
-            AttestTdxReport.WriteText(stdout, result);
+            AttestTdxReport.WriteText(stdout, result, verdict);
+            appraisal?.WriteText(stdout);
         }
 
-        return result.Verdict == Verdict.Fail ? ExitCodes.Failed : ExitCodes.Ok;
+        return verdict == "fail" ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
     private int RunTdReportFallback(AttestTdxArgs args, string tsmRoot, byte[] reportData, TextWriter stdout, TextWriter stderr)
