@@ -15,7 +15,11 @@ public sealed record Diagnosis
     /// <summary><c>high</c>, <c>medium</c> or <c>low</c>.</summary>
     public string Confidence { get; init; } = "high";
 
+    /// <summary>The first few records that show it (bounded; see <see cref="Occurrences"/> for how many there were).</summary>
     public IReadOnlyList<Evidence> Evidence { get; init; } = [];
+
+    /// <summary>How many times the signature's patterns were satisfied in the log.</summary>
+    public int Occurrences { get; init; } = 1;
 
     public string Explanation { get; init; } = string.Empty;
 
