@@ -58,7 +58,7 @@ public sealed class CheckCommandTests
     {
         var r = Cli.Run("check", "--root", CcOn, "--format", "json");
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal(["baseline"], r.Json.GetProperty("policies").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["predictive", "baseline"], r.Json.GetProperty("policies").EnumerateArray().Select(p => p.GetString()));
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class DiagnoseCommandTests
         var stdout = new StringWriter();
         var context = new CliContext(stdout, new StringWriter(), new GlobalOptions());
         var bytes = Encoding.UTF8.GetBytes(File.ReadAllText(Repo.Fixture("logs", "cvm-swiotlb-full-virtio.log")));
-        var exit = DiagnoseCommand.Run(context, "-", null, "json", Severity.Medium, () => new MemoryStream(bytes));
+        var exit = DiagnoseCommand.RunLog(context, "-", "json", Severity.Medium, () => new MemoryStream(bytes));
         Assert.Equal(ExitCodes.Failed, exit);
         Assert.Contains("tdx.swiotlb-full", stdout.ToString(), StringComparison.Ordinal);
         Assert.Contains("<stdin>", stdout.ToString(), StringComparison.Ordinal);

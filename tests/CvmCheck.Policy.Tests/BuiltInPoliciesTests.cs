@@ -34,7 +34,7 @@ public sealed class BuiltInPoliciesTests
     public void Production_includes_baseline_and_guards_the_debug_rule_on_the_fact_existing()
     {
         var policies = PolicyLoader.LoadReference("h100-tdx-cc-production");
-        Assert.Equal(["baseline", "h100-tdx-cc-production"], policies.Select(p => p.Name));
+        Assert.Equal(["predictive", "baseline", "h100-tdx-cc-production"], policies.Select(p => p.Name));
         var debug = policies[1].Rules.Single(r => r.Id == "tdx.td.no-debug");
         Assert.NotNull(debug.When);
         Assert.Contains("tdx.td.debug", debug.When!.FactNamesUsed);

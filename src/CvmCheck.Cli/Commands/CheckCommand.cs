@@ -86,10 +86,15 @@ internal static class CheckCommand
         var facts = ProbeRunner.Collect(source);
         facts.AddRange(extraFacts ?? []);
         var findings = RuleEvaluator.Evaluate(policies, facts, new EvaluationOptions { FailOn = failOn });
+
+        // Failure signatures over the same source's kernel log; they stay in diagnoses[], and one of
+        // severity >= fail-on fails the verdict (DESIGN.md §3). A source without a log has none.
+        var (diagnoses, _) = DiagnoseCommand.DiagnoseSource(source, facts, TextWriter.Null);
         return new CheckReport
         {
-            Verdict = VerdictRules.Of(findings.Select(f => f.Status)),
+            Verdict = VerdictRules.Of(findings.Select(f => f.Status), diagnoses.Any(d => Core.Diagnosis.DiagnoseReport.Fails(d, failOn))),
             Findings = findings,
+            Diagnoses = diagnoses,
             Facts = facts,
             Policies = policies.Select(p => p.Name).ToArray(),
             Source = source.Description,
