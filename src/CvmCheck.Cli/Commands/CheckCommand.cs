@@ -25,6 +25,7 @@ internal static class CheckCommand
         var strict = new Option<bool>("--strict") { Description = "Exit 1 on warn too" };
         var wait = new Option<string?>("--wait") { Description = "Re-check until the verdict is pass or warn, for at most DUR (e.g. 120s); exit code of the last run", HelpName = "DUR" };
         var interval = new Option<string?>("--interval") { Description = "Pause between re-checks with --wait (default 5s)", HelpName = "DUR" };
+        var attestation = new Attest.AttestationFacts();
 
         var command = new Command("check", "Judge this host's (or a snapshot's) facts against policies");
         source.AddTo(command);
@@ -35,13 +36,15 @@ internal static class CheckCommand
         command.Add(strict);
         command.Add(wait);
         command.Add(interval);
+        attestation.AddTo(command);
         command.SetAction(parse =>
         {
             var outputs = OutputSpec.Parse(parse.GetValue(format), parse.GetValue(output), ReportFormats.Names);
             var policies = LoadPolicies(parse.GetValue(policy));
             SeverityNames.TryParse(parse.GetValue(failOn), out var threshold);
             var waitPlan = WaitPlan.Parse(parse.GetValue(wait), parse.GetValue(interval));
-            var report = waitPlan.Run(() => Run(source.Open(parse, context), policies, threshold), context.Error, WaitPlan.IsErrorTerminal(context));
+            var attested = attestation.Collect(parse);
+            var report = waitPlan.Run(() => Run(source.Open(parse, context), policies, threshold, attested), context.Error, WaitPlan.IsErrorTerminal(context));
             Emit(context, outputs, report);
             return report.Verdict.ExitCode(parse.GetValue(strict));
         });
@@ -73,16 +76,17 @@ internal static class CheckCommand
 
         if (errors.Count > 0)
         {
-            throw new UserInputException($"invalid policy ({errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}):" + Environment.NewLine
+            throw new UserInputException($"invalid --policy ({errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}):" + Environment.NewLine
                 + string.Join(Environment.NewLine, errors.Select(e => "  " + e)));
         }
 
         return policies;
     }
 
-    public static CheckReport Run(Core.Sources.ISystemSource source, IReadOnlyList<RulePolicy> policies, Severity failOn)
+    public static CheckReport Run(Core.Sources.ISystemSource source, IReadOnlyList<RulePolicy> policies, Severity failOn, IReadOnlyList<Core.Facts.Fact>? extraFacts = null)
     {
         var facts = ProbeRunner.Collect(source);
+        facts.AddRange(extraFacts ?? []);
         var findings = RuleEvaluator.Evaluate(policies, facts, new EvaluationOptions { FailOn = failOn });
         return new CheckReport
         {

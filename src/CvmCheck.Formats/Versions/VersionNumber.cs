@@ -47,7 +47,7 @@ public sealed class VersionNumber : IComparable<VersionNumber>, IEquatable<Versi
         var parts = main.Split('.');
         foreach (var part in parts)
         {
-            if (part.Length == 0 || part.Any(char.IsWhiteSpace))
+            if (part.Length == 0 || !part.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '~'))
             {
                 return false;
             }
