@@ -230,14 +230,24 @@ public static partial class PolicyLoader
     internal static YamlNode? LoadDocument(string yaml, string file, List<PolicyError> errors)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             var message = e.InnerException is { } inner ? inner.Message : e.Message;
             errors.Add(new PolicyError(file, (int)e.Start.Line, (int)e.Start.Column, "YAML syntax: " + StripPosition(message)));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException on some malformed block
+            // mappings (a '{' opening a flow mapping inside one); found by fuzz/run.sh policy-yaml.
+            var near = parser.Current?.End;
+            errors.Add(new PolicyError(file, (int)(near?.Line ?? 1), (int)(near?.Column ?? 1),
+                "YAML syntax: cannot scan past this point (an unclosed '{' or '[' inside a block mapping?)"));
             return null;
         }
 

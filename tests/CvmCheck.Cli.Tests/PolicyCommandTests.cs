@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CvmCheck.Policy;
 
 namespace CvmCheck.Cli.Tests;
@@ -109,5 +110,19 @@ public sealed class PolicyCommandTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("kind: Policy", stdout);
         Assert.Contains("# not pinned: nvidia.driver.version", stdout);
+    }
+
+    [Fact]
+    public void Lint_of_yaml_the_scanner_cannot_read_is_an_error_with_a_position_not_an_internal_error()
+    {
+        // Found by fuzz/run.sh policy-yaml: YamlDotNet throws InvalidOperationException here, not YamlException.
+        var file = fx.Write("flow-in-block.yaml", "k:\n  - t: x\n    {e: h\n    f: g\n");
+
+        var (exit, stdout, stderr) = GateFixture.Run("policy", "lint", file);
+
+        Assert.Equal(2, exit);
+        Assert.Matches($@"^{Regex.Escape(file)}:[1-9]\d*:[1-9]\d*: YAML syntax: ", stdout);
+        Assert.DoesNotContain("internal error", stderr);
+        Assert.Equal(2, GateFixture.Run("check", "--root", fx.Snapshot, "--policy", file).Exit);
     }
 }
