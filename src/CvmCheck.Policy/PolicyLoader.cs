@@ -241,13 +241,13 @@ public static partial class PolicyLoader
             errors.Add(new PolicyError(file, (int)e.Start.Line, (int)e.Start.Column, "YAML syntax: " + StripPosition(message)));
             return null;
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this instead of a YamlException on some malformed block
-            // mappings (a '{' opening a flow mapping inside one); found by fuzz/run.sh policy-yaml.
+            // YamlDotNet throws these instead of a YamlException on some malformed documents (a '{'
+            // opening a flow mapping inside a block mapping; a stray ':' key); found by fuzz/run.sh policy-yaml.
             var near = parser.Current?.End;
             errors.Add(new PolicyError(file, (int)(near?.Line ?? 1), (int)(near?.Column ?? 1),
-                "YAML syntax: cannot scan past this point (an unclosed '{' or '[' inside a block mapping?)"));
+                "YAML syntax: malformed document near here (check indentation and unclosed '{' or '[')"));
             return null;
         }
 

@@ -112,11 +112,14 @@ public sealed class PolicyCommandTests : IDisposable
         Assert.Contains("# not pinned: nvidia.driver.version", stdout);
     }
 
-    [Fact]
-    public void Lint_of_yaml_the_scanner_cannot_read_is_an_error_with_a_position_not_an_internal_error()
+    [Theory]
+    [InlineData("k:\n  - t: x\n    {e: h\n    f: g\n")]
+    [InlineData(" :\n  -8t: x\n: h\n B {\nse  \n      \n")]
+    public void Lint_of_yaml_the_library_cannot_load_is_an_error_with_a_position_not_an_internal_error(string yaml)
     {
-        // Found by fuzz/run.sh policy-yaml: YamlDotNet throws InvalidOperationException here, not YamlException.
-        var file = fx.Write("flow-in-block.yaml", "k:\n  - t: x\n    {e: h\n    f: g\n");
+        // Found by fuzz/run.sh policy-yaml: YamlDotNet throws InvalidOperationException or
+        // ArgumentException on these, not YamlException.
+        var file = fx.Write("unloadable.yaml", yaml);
 
         var (exit, stdout, stderr) = GateFixture.Run("policy", "lint", file);
 
