@@ -51,6 +51,11 @@ publish_rid linux-x64
 if ! $x64_only; then
   # Cross-linking for arm64 needs an aarch64 sysroot and linker (e.g. gcc-aarch64-linux-gnu plus
   # the arm64 zlib); without them the ILCompiler link step fails, so try and report why.
+  if [[ "$(uname -m)" != "aarch64" ]] && ! command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 \
+     && [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "publish: installing the aarch64 cross toolchain (gcc-aarch64-linux-gnu) for linux-arm64" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu >/dev/null 2>&1 || true
+  fi
   if [[ "$(uname -m)" == "aarch64" ]] || command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || command -v aarch64-linux-gnu-ld >/dev/null 2>&1; then
     publish_rid linux-arm64 || echo "publish: linux-arm64 skipped: the AOT cross link failed (see the output above)" >&2
   else
