@@ -9,7 +9,8 @@
 # fuzz/out/tools) when missing. Output: fuzz/out/<target>/ (AFL's findings dir; ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=fuzz/out/bin
+bin=fuzz/out/bin        # plain build: --list, --replay
+abin=fuzz/out/afl-bin   # instrumented copy for afl-fuzz (replaying there outside AFL faults)
 tools=fuzz/out/tools
 
 build() {
@@ -44,10 +45,11 @@ ensure_afl() {
   fi
 }
 
-# Instrument our assemblies (not the harness, not third-party ones) in place, once per build.
+# Instrument a copy of our assemblies (not the harness, not third-party ones).
 instrument() {
   local dll
-  for dll in "$bin"/CvmCheck.Formats.dll "$bin"/CvmCheck.Core.dll "$bin"/CvmCheck.Policy.dll "$bin"/CvmCheck.Attestation.dll; do
+  rm -rf "$abin" && cp -r "$bin" "$abin"
+  for dll in "$abin"/CvmCheck.Formats.dll "$abin"/CvmCheck.Core.dll "$abin"/CvmCheck.Policy.dll "$abin"/CvmCheck.Attestation.dll; do
     [[ -f "$dll" ]] || continue
     "$tools/sharpfuzz" "$dll" >/dev/null
   done
@@ -59,7 +61,7 @@ fuzz_one() { # target seconds
   collect_seeds "$target" "$work/in" small
   echo "fuzz: $target for ${seconds}s (seeds: $(ls "$work/in" | wc -l))" >&2
   AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
-    afl-fuzz -i "$work/in" -o "$work" -t 10000 -m none -V "$seconds" -- dotnet "$bin/CvmCheck.Fuzz.dll" "$target" \
+    afl-fuzz -i "$work/in" -o "$work" -t 10000 -m none -V "$seconds" -- dotnet "$abin/CvmCheck.Fuzz.dll" "$target" \
     > "$work/afl.log" 2>&1 || { tail -30 "$work/afl.log" >&2; echo "fuzz: afl-fuzz failed for $target" >&2; return 1; }
   local stats="$work/default/fuzzer_stats" crashes
   crashes=$(find "$work/default/crashes" -type f ! -name README.txt 2>/dev/null | wc -l)
