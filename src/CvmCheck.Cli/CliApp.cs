@@ -10,7 +10,7 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool? isTerminal = null)
     {
         var globals = new GlobalOptions();
-        var context = new CliContext(stdout, stderr, globals)
+        using var context = new CliContext(stdout, stderr, globals)
         {
             IsTerminal = isTerminal ?? (!Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out)),
         };

@@ -58,7 +58,7 @@ public static class PinnedChainValidator
 
             var child = current;
             var parent = issuer;
-            issues.AddRange(SignatureCache.GetOrAdd(child.RawDataMemory.Span, parent, () =>
+            issues.AddRange(SignatureCache.GetOrAdd(child, parent, () =>
             {
                 var linkIssues = new List<PkiIssue>();
                 var signed = SignedDer.Decode(child.RawDataMemory, child.Subject);

@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace CvmCheck.Attestation.Pki;
@@ -11,6 +12,7 @@ namespace CvmCheck.Attestation.Pki;
 public sealed class RevocationList
 {
     private readonly HashSet<string> _revokedSerials;
+    private string? _sha256Hex;
 
     private RevocationList(ReadOnlyMemory<byte> der, SignedDer signed, X500DistinguishedName issuer, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, HashSet<string> revoked, string source)
     {
@@ -40,6 +42,8 @@ public sealed class RevocationList
 
     public static RevocationList Decode(ReadOnlyMemory<byte> der, string source)
     {
+        // A private copy: the caller's buffer may change later, the decoded fields and the memoised hash must not.
+        der = der.ToArray();
         var signed = SignedDer.Decode(der, source);
         try
         {
@@ -87,7 +91,8 @@ public sealed class RevocationList
             issues.Add(new(PkiIssueCode.CrlIssuerMismatch, $"{Source}: issued by '{Issuer.Name}', expected '{issuer.Subject}'"));
         }
 
-        issues.AddRange(SignatureCache.GetOrAdd(Der.Span, issuer, () => Signed.VerifyWith(issuer, Source) is { } sig ? [sig] : []));
+        _sha256Hex ??= Convert.ToHexString(SHA256.HashData(Der.Span));
+        issues.AddRange(SignatureCache.GetOrAdd(_sha256Hex, issuer, () => Signed.VerifyWith(issuer, Source) is { } sig ? [sig] : []));
 
         if (at < ThisUpdate)
         {

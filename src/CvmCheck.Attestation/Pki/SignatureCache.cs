@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace CvmCheck.Attestation.Pki;
@@ -9,17 +8,21 @@ namespace CvmCheck.Attestation.Pki;
 /// the SHA-256 of the exact DER of both certificates or CRLs, so a verifier serving many quotes from one
 /// platform verifies each certificate link once. Sound because the key covers every signed byte and the
 /// issuer key; time-dependent checks (validity windows) are never cached. Bounded: cleared when full.
+/// The SHA-256 of a certificate is memoised per (immutable) instance, see <see cref="CertificateMemo"/>.
 /// </summary>
 internal static class SignatureCache
 {
     private const int Capacity = 4096;
     private static readonly ConcurrentDictionary<string, PkiIssue[]> Results = new(StringComparer.Ordinal);
 
-    public static PkiIssue[] GetOrAdd(ReadOnlySpan<byte> subjectDer, X509Certificate2 issuer, Func<PkiIssue[]> compute)
+    /// <summary>A link from certificate <paramref name="subject"/> to <paramref name="issuer"/>.</summary>
+    public static PkiIssue[] GetOrAdd(X509Certificate2 subject, X509Certificate2 issuer, Func<PkiIssue[]> compute) =>
+        GetOrAdd(CertificateMemo.Sha256Hex(subject), issuer, compute);
+
+    /// <summary>A signed object (e.g. a CRL) given by the upper-case hex SHA-256 of its exact DER.</summary>
+    public static PkiIssue[] GetOrAdd(string subjectSha256Hex, X509Certificate2 issuer, Func<PkiIssue[]> compute)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(subjectDer, hash);
-        var key = Convert.ToHexString(hash) + ":" + issuer.GetCertHashString(HashAlgorithmName.SHA256);
+        var key = subjectSha256Hex + ":" + CertificateMemo.Sha256Hex(issuer);
         if (Results.TryGetValue(key, out var cached))
         {
             return cached;

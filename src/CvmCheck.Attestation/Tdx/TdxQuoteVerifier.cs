@@ -38,7 +38,7 @@ public static class TdxQuoteVerifier
                 issues.Add(new(TdxIssueCode.RootCaMismatch, $"{Path.Combine(collateral.Origin, TdxCollateral.RootCaFile)} is '{supplied.Subject}' (SHA-256 {supplied.GetCertHashString(HashAlgorithmName.SHA256)}), not the pinned root"));
             }
 
-            steps.Add(Step(TdxStepNames.Collateral, issues, $"pinned root '{root.Subject}' SHA-256 {root.GetCertHashString(HashAlgorithmName.SHA256)}"));
+            steps.Add(Step(TdxStepNames.Collateral, issues, $"pinned root '{root.Subject}' SHA-256 {CertificateMemo.Sha256Hex(root)}"));
         }
 
         // Structure (already parsed): note the padding real quotes carry.
@@ -57,6 +57,7 @@ public static class TdxQuoteVerifier
         steps.Add(VerifyQuoteSignature(quote));
 
         // PCK chain from the quote's certification data, to the pinned root.
+        PckChain? pckChain = null;
         X509Certificate2? pckLeaf = null;
         X509Certificate2? pckIssuer = null;
         PckExtensions? pck = null;
@@ -65,13 +66,14 @@ public static class TdxQuoteVerifier
             var detail = "";
             try
             {
-                var certs = PckChainCache.Read(quote.PckCertificationData);
-                pckLeaf = certs[0];
+                pckChain = PckChainCache.Read(quote.PckCertificationData);
+                var certs = pckChain.Certificates;
+                pckLeaf = pckChain.Leaf;
                 var chain = PinnedChainValidator.Validate(pckLeaf, certs.Skip(1), root, at);
                 issues.AddRange(chain.Issues.Select(MapChainIssue));
                 pckIssuer = chain.Path.Count > 1 ? chain.Path[1] : certs.Skip(1).FirstOrDefault();
-                pck = PckExtensions.Read(pckLeaf);
-                detail = string.Join(" <- ", chain.Path.Select(c => c.GetNameInfo(X509NameType.SimpleName, false)));
+                pck = pckChain.ReadExtensions();
+                detail = string.Join(" <- ", chain.Path.Select(CertificateMemo.SimpleName));
             }
             catch (PkiFormatException e)
             {
@@ -86,7 +88,7 @@ public static class TdxQuoteVerifier
         steps.Add(CheckRevocation(pckLeaf, pckIssuer, collateral.PckCrl, collateral.RootCaCrl, root, at, out revocationChecked));
 
         // QE report signed by the PCK key, and bound to the attestation key (SGX ECDSA QL API, "QE Report Data").
-        steps.Add(VerifyQeReport(quote, pckLeaf));
+        steps.Add(VerifyQeReport(quote, pckChain));
         steps.Add(VerifyQeBinding(quote));
 
         // TCB Info and QE Identity: signatures with the TCB Signing chain, validity windows, FMSPC/PCE ID.
@@ -129,17 +131,15 @@ public static class TdxQuoteVerifier
 
     internal static TdxStep VerifyQuoteSignature(TdxQuote quote)
     {
-        if (!TryImportP256(quote.AttestationKey, out var key))
+        // The import (point validation) is cached by the exact key bytes; the verification runs every time.
+        if (!AttestationKeyCache.TryGet(quote.AttestationKey, out var key))
         {
             return Fail(TdxStepNames.QuoteSignature, TdxIssueCode.AttestationKeyInvalid, $"attestation key at offset {quote.SignatureDataOffset + TdxQuoteLayout.AttestationKeyOffset} is not a P-256 point");
         }
 
-        using (key)
-        {
-            return key!.VerifyData(quote.SignedRegion, quote.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-                ? Pass(TdxStepNames.QuoteSignature, $"ECDSA P-256 over bytes [0, {quote.SignedRegion.Length}) verifies with the attestation key")
-                : Fail(TdxStepNames.QuoteSignature, TdxIssueCode.QuoteSignatureInvalid, $"signature at offset {quote.SignatureDataOffset} does not verify over bytes [0, {quote.SignedRegion.Length}) with the attestation key");
-        }
+        return key!.VerifyData(quote.SignedRegion, quote.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+            ? Pass(TdxStepNames.QuoteSignature, $"ECDSA P-256 over bytes [0, {quote.SignedRegion.Length}) verifies with the attestation key")
+            : Fail(TdxStepNames.QuoteSignature, TdxIssueCode.QuoteSignatureInvalid, $"signature at offset {quote.SignatureDataOffset} does not verify over bytes [0, {quote.SignedRegion.Length}) with the attestation key");
     }
 
     internal static TdxStep CheckRevocation(X509Certificate2? leaf, X509Certificate2? intermediate, RevocationList? pckCrl, RevocationList? rootCrl, X509Certificate2 root, DateTimeOffset at, out bool isChecked)
@@ -182,15 +182,20 @@ public static class TdxQuoteVerifier
         return Step(TdxStepNames.Revocation, issues, $"checked: PCK CRL ({pckCrl.RevokedCount} entries) and Root CA CRL ({rootCrl.RevokedCount} entries)");
     }
 
-    private static TdxStep VerifyQeReport(TdxQuote quote, X509Certificate2? pckLeaf)
+    private static TdxStep VerifyQeReport(TdxQuote quote, PckChain? pckChain)
     {
-        if (pckLeaf is null)
+        if (pckChain is null)
         {
             return Fail(TdxStepNames.QeReportSignature, TdxIssueCode.QeReportSignatureInvalid, "no PCK certificate to verify the QE report with");
         }
 
-        using var key = pckLeaf.GetECDsaPublicKey();
-        return key is not null && key.VerifyData(quote.QeReport.Raw, quote.QeReportSignature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+        // Cached by the exact QE report, signature and PCK public key bytes (a pure function of them).
+        var verified = QeReportSignatureCache.GetOrAdd(quote.QeReport.Raw, quote.QeReportSignature, pckChain.LeafSubjectPublicKeyInfo, () =>
+        {
+            using var key = pckChain.Leaf.GetECDsaPublicKey();
+            return key is not null && key.VerifyData(quote.QeReport.Raw, quote.QeReportSignature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        });
+        return verified
             ? Pass(TdxStepNames.QeReportSignature, "QE report signed by the PCK key")
             : Fail(TdxStepNames.QeReportSignature, TdxIssueCode.QeReportSignatureInvalid, $"QE report at offset {quote.QeReportOffset} is not signed by the PCK key");
     }
@@ -226,7 +231,7 @@ public static class TdxQuoteVerifier
             issues.Add(new(badSignature, $"{file}: signature does not verify with '{chain[0].Subject}'"));
         }
 
-        return Step(name, issues, $"signed by '{chain[0].GetNameInfo(X509NameType.SimpleName, false)}'");
+        return Step(name, issues, $"signed by '{CertificateMemo.SimpleName(chain[0])}'");
     }
 
     private static TdxStep Window(string name, string file, DateTimeOffset? issueDate, DateTimeOffset? nextUpdate, DateTimeOffset at)

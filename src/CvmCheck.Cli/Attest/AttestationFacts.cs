@@ -18,7 +18,7 @@ internal sealed class AttestationFacts
 
     public Option<string?> Collateral { get; } = new("--collateral") { Description = "Collateral directory for --quote (layout as for 'attest tdx')", HelpName = "DIR" };
 
-    public Option<string?> At { get; } = new("--at") { Description = "Verification time for --quote (default: now)", HelpName = "TIME" };
+    public Option<string?> At { get; } = new("--at") { Description = "Verification time for --quote and --gpu-report (default: now)", HelpName = "TIME" };
 
     public void AddTo(Command command)
     {

@@ -26,6 +26,7 @@ internal static class CheckCommand
         var wait = new Option<string?>("--wait") { Description = "Re-check until the verdict is pass or warn, for at most DUR (e.g. 120s); exit code of the last run", HelpName = "DUR" };
         var interval = new Option<string?>("--interval") { Description = "Pause between re-checks with --wait (default 5s)", HelpName = "DUR" };
         var attestation = new Attest.AttestationFacts();
+        var gpuAttestation = new Attest.GpuAttestationFacts();
 
         var command = new Command("check", "Judge this host's (or a snapshot's) facts against policies");
         source.AddTo(command);
@@ -37,13 +38,14 @@ internal static class CheckCommand
         command.Add(wait);
         command.Add(interval);
         attestation.AddTo(command);
+        gpuAttestation.AddTo(command);
         command.SetAction(parse =>
         {
             var outputs = OutputSpec.Parse(parse.GetValue(format), parse.GetValue(output), ReportFormats.Names);
             var policies = LoadPolicies(parse.GetValue(policy));
             SeverityNames.TryParse(parse.GetValue(failOn), out var threshold);
             var waitPlan = WaitPlan.Parse(parse.GetValue(wait), parse.GetValue(interval));
-            var attested = attestation.Collect(parse);
+            var attested = attestation.Collect(parse).Concat(gpuAttestation.Collect(parse, attestation.At)).ToArray();
             var report = waitPlan.Run(() => Run(source.Open(parse, context), policies, threshold, attested), context.Error, WaitPlan.IsErrorTerminal(context));
             Emit(context, outputs, report);
             return report.Verdict.ExitCode(parse.GetValue(strict));

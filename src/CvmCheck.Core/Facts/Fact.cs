@@ -24,8 +24,10 @@ public sealed record Fact
 
     public bool IsNull => Value is null;
 
-    /// <summary>True when the value is null because nothing was there to read (rules fail closed or skip).</summary>
-    public bool IsAbsent => Value is null && (Reason is null || Reason == FactReasons.Absent);
+    /// <summary>True when the value is null because nothing was there to read — no file, or no such
+    /// program on the host (<c>not-found</c>) — so rules fail closed or skip. Anything else that left
+    /// the value unknown (unreadable, unparseable, timeout, exit N) is an error, not an absence.</summary>
+    public bool IsAbsent => Value is null && (Reason is null or FactReasons.Absent or FactReasons.NotFound);
 
     public static Fact Of(string name, object? value, string? artifact, int? line = null) =>
         value is null

@@ -61,6 +61,29 @@ public static class FactNames
 
     public const string GpuCount = "gpu.count";
 
+    public const string PciNvidiaCount = "pci.nvidia.count";
+
+    /// <summary>Per-function suffixes of NVIDIA PCI devices from sysfs: <c>pci.nvidia[i].&lt;suffix&gt;</c>.</summary>
+    public static class PciNvidia
+    {
+        public const string Bdf = "bdf";
+        public const string DeviceId = "device_id";
+        public const string Class = "class";
+        public const string NumaNode = "numa_node";
+        public const string IommuGroup = "iommu_group";
+        public const string IommuGroupSize = "iommu_group_size";
+        public const string Driver = "driver";
+        public const string Bar0Mb = "bar0_mb";
+        public const string Bar1Mb = "bar1_mb";
+        public const string Bar2Mb = "bar2_mb";
+        public const string LinkSpeed = "link_speed";
+        public const string LinkWidth = "link_width";
+
+        internal static readonly string[] All = [Bdf, DeviceId, Class, NumaNode, IommuGroup, IommuGroupSize, Driver, Bar0Mb, Bar1Mb, Bar2Mb, LinkSpeed, LinkWidth];
+    }
+
+    public static string ForPciNvidia(int index, string suffix) => $"pci.nvidia[{index}].{suffix}";
+
     /// <summary>Per-GPU fact suffixes: <c>gpu[i].&lt;suffix&gt;</c>.</summary>
     public static class Gpu
     {
@@ -98,7 +121,7 @@ public static class FactNames
         PlatformEfiRuntime, PlatformBiosVendor, PlatformBiosVersion, PlatformSysVendor, PlatformProductName, PlatformFirmware,
         CpuPresentCount, CpuOnlineCount, CpuOfflineCount, CpuFlags, CpuModelName,
         NvidiaDriverVersion, NvidiaModuleFlavor, NvidiaModuleLoaded, NvidiaPersistencedActive, NvidiaSmiStatus, NvidiaCudaVersion,
-        CcMode, CcEnvironment, CcReady, GpuCount,
+        CcMode, CcEnvironment, CcReady, GpuCount, PciNvidiaCount,
     ];
 
     private static readonly string[] GpuSuffixes =
@@ -107,7 +130,7 @@ public static class FactNames
         Gpu.CcMode, Gpu.CcEnvironment, Gpu.CcReady, Gpu.Architecture, Gpu.VirtualizationMode, Gpu.GspFirmwareVersion,
         Gpu.ThrottleReasons, Gpu.AttestationVerified,
         "attestation.signature_valid", "attestation.chain_valid", "attestation.fwid_matches", "attestation.nonce_matches",
-        "attestation.driver_version", "attestation.vbios_version", "attestation.measurements_mismatched", "attestation.revocation",
+        "attestation.driver_version", "attestation.vbios_version", "attestation.measurements_mismatched", "attestation.revocation", "attestation.set_ready",
     ];
 
     private static readonly string[] OpenPrefixes = [KernelConfigPrefix, ModuleNvidiaParamPrefix];
@@ -115,7 +138,8 @@ public static class FactNames
     /// <summary>Every name a policy may use, in its policy spelling (<c>gpu[*].x</c> for GPU facts and
     /// <c>prefix.*</c> for families); used for "did you mean" suggestions.</summary>
     public static IEnumerable<string> Catalogue =>
-        SystemNames.Concat(GpuSuffixes.Select(s => "gpu[*]." + s)).Concat(OpenPrefixes.Select(p => p + "*"));
+        SystemNames.Concat(GpuSuffixes.Select(s => "gpu[*]." + s)).Concat(OpenPrefixes.Select(p => p + "*"))
+            .Concat(PciNvidia.All.Select(s => "pci.nvidia[0]." + s));
 
     /// <summary>True when a policy may name this fact: a known system name, a known GPU suffix behind
     /// <c>gpu[*]</c> or <c>gpu[N]</c>, or a member of an open family.</summary>
@@ -134,7 +158,26 @@ public static class FactNames
             }
         }
 
+        if (IsPciNvidia(name))
+        {
+            return true;
+        }
+
         return GpuSelector.TryParse(name, out var selector) && GpuSuffixes.Contains(selector.Suffix, StringComparer.Ordinal);
+    }
+
+    /// <summary><c>pci.nvidia[N].suffix</c> with a known suffix (rules name one function by index).</summary>
+    private static bool IsPciNvidia(string name)
+    {
+        const string prefix = "pci.nvidia[";
+        if (!name.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var close = name.IndexOf("].", prefix.Length, StringComparison.Ordinal);
+        return close > prefix.Length && name[prefix.Length..close].All(char.IsAsciiDigit)
+            && PciNvidia.All.Contains(name[(close + 2)..], StringComparer.Ordinal);
     }
 
     /// <summary>The catalogue name closest to a misspelt one (edit distance), or null.</summary>

@@ -1,5 +1,6 @@
 using CvmCheck.Core.Facts;
 using CvmCheck.Core.Probes.Nvidia;
+using CvmCheck.Core.Probes.Pci;
 using CvmCheck.Core.Probes.System;
 using CvmCheck.Core.Probes.Tdx;
 using CvmCheck.Core.Sources;
@@ -12,7 +13,7 @@ public static class ProbeRunner
     /// <summary>The probes in the order they run (later probes may read earlier facts).</summary>
     public static IReadOnlyList<IProbe> Default { get; } =
     [
-        new KernelProbe(), new OsProbe(), new PlatformProbe(), new CpuProbe(), new TdxProbe(),
+        new KernelProbe(), new OsProbe(), new PlatformProbe(), new CpuProbe(), new TdxProbe(), new SwiotlbProbe(), new PciProbe(),
         new DriverProbe(), new ModuleParamsProbe(), new GpuProbe(), new ConfComputeProbe(), new PersistencedProbe(),
     ];
 

@@ -84,7 +84,7 @@ public static class RuleEvaluator
                 return finding with
                 {
                     Status = rule.Optional ? FindingStatus.Skip : failing,
-                    Actual = "absent",
+                    Actual = fact.Reason == FactReasons.NotFound ? "absent (program not found)" : "absent",
                     Note = rule.Optional ? "skipped: optional fact is absent" : null,
                 };
             }

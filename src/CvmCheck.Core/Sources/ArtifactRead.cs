@@ -17,6 +17,10 @@ public sealed record ArtifactRead(string Path, ArtifactStatus Status, byte[] Byt
 
     public bool Ok => Status == ArtifactStatus.Ok;
 
+    /// <summary>True when a live source read a symbolic link: <see cref="Bytes"/> hold its target
+    /// (DESIGN.md §1a: a snapshot stores a link as a regular file holding the target).</summary>
+    public bool IsLink { get; init; }
+
     /// <summary>UTF-8 text (invalid sequences replaced), or null when not read.</summary>
     public string? Text => Ok ? Encoding.UTF8.GetString(Bytes) : null;
 

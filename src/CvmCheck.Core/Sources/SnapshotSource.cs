@@ -130,7 +130,12 @@ public sealed class SnapshotSource : ISystemSource
             _ when int.TryParse(exitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) => (CommandStatus.Ran, (int?)c),
             _ => (CommandStatus.Failed, (int?)null),
         };
-        var detail = status == CommandStatus.Failed ? $"{CommandPaths.Exit(argv)} holds '{exitText}', expected an exit code, timeout or not-found" : null;
+
+        // "failed: <detail>" records a command that could not be started live; replay it with the same detail.
+        const string FailedPrefix = "failed: ";
+        var detail = status != CommandStatus.Failed ? null
+            : exitText.StartsWith(FailedPrefix, StringComparison.Ordinal) ? exitText[FailedPrefix.Length..]
+            : $"{CommandPaths.Exit(argv)} holds '{exitText}', expected an exit code, timeout, not-found or failed: <reason>";
         return new CommandOutput(argv, status, code, stdout.Bytes, stderr.Ok ? stderr.Bytes : [], detail);
     }
 

@@ -86,7 +86,6 @@ public sealed class ProbeBehaviourTests
     [Theory]
     [InlineData("9", null, "exit 9")]
     [InlineData("timeout", null, "timeout")]
-    [InlineData("not-found", null, "not-found")]
     [InlineData("0", "<nvidia_smi_log><driver_version>580", "unparseable")]
     public void Nvidia_smi_failures_leave_gpu_count_null_with_the_reason(string exit, string? stdout, string reason)
     {
@@ -101,6 +100,17 @@ public sealed class ProbeBehaviourTests
         Assert.Null(count.Value);
         Assert.StartsWith(reason, count.Reason, StringComparison.Ordinal);
         Assert.False(count.IsAbsent);
+    }
+
+    [Fact]
+    public void A_host_without_nvidia_smi_has_an_absent_gpu_count()
+    {
+        using var dir = new TempDir();
+        dir.Write("commands/nvidia-smi_-q_-x.exit", "not-found");
+        var count = Collect(dir).Get(FactNames.GpuCount);
+        Assert.Null(count.Value);
+        Assert.Equal("not-found", count.Reason);
+        Assert.True(count.IsAbsent);
     }
 
     [Fact]

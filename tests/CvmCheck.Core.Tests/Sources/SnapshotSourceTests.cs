@@ -75,4 +75,14 @@ public sealed class SnapshotSourceTests
         Assert.Equal(CommandStatus.Failed, output.Status);
         Assert.Contains("banana", output.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_command_that_could_not_start_replays_with_its_recorded_reason()
+    {
+        using var dir = new TempDir();
+        dir.Write("commands/uname_-r.exit", "failed: could not start: Exec format error\n");
+        var output = new SnapshotSource(dir.Path).RunCommand(KnownCommands.UnameRelease);
+        Assert.Equal(CommandStatus.Failed, output.Status);
+        Assert.Equal("could not start: Exec format error", output.Detail);
+    }
 }
