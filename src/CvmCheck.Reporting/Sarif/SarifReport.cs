@@ -24,7 +24,6 @@ public static class SarifReport
     public const string SourceRootId = "%SRCROOT%";
     public const string FingerprintKey = "cvmcheckRuleSubject/v1";
     public const string ToolName = "cvmcheck";
-    public const string InformationUri = "https://github.com/cvmcheck/cvmcheck";
 
     /// <summary>SARIF <c>level</c> values (§3.27.10) this writer may produce.</summary>
     public static readonly string[] Levels = ["none", "note", "warning", "error"];
@@ -44,7 +43,6 @@ public static class SarifReport
         w.WriteStartObject("tool");
         w.WriteStartObject("driver");
         w.WriteString("name", ToolName);
-        w.WriteString("informationUri", InformationUri);
         w.WriteString("semanticVersion", ToolVersion);
         w.WriteStartArray("rules");
         foreach (var rule in rules)
