@@ -230,14 +230,24 @@ public static partial class PolicyLoader
     internal static YamlNode? LoadDocument(string yaml, string file, List<PolicyError> errors)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             var message = e.InnerException is { } inner ? inner.Message : e.Message;
             errors.Add(new PolicyError(file, (int)e.Start.Line, (int)e.Start.Column, "YAML syntax: " + StripPosition(message)));
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these instead of a YamlException on some malformed documents (a '{'
+            // opening a flow mapping inside a block mapping; a stray ':' key); found by fuzz/run.sh policy-yaml.
+            var near = parser.Current?.End;
+            errors.Add(new PolicyError(file, (int)(near?.Line ?? 1), (int)(near?.Column ?? 1),
+                "YAML syntax: malformed document near here (check indentation and unclosed '{' or '[')"));
             return null;
         }
 

@@ -14,6 +14,10 @@ public static class ReportFormats
             TextReport.Write(w, r, colour);
         },
         ["json"] = (s, r, _) => JsonReport.Write(s, r),
+        ["junit"] = (s, r, _) => Junit.JunitReport.Write(s, r),
+        ["sarif"] = (s, r, _) => Sarif.SarifReport.Write(s, r),
+        ["prometheus"] = (s, r, _) => Prometheus.PrometheusReport.Write(s, r),
+        ["nfd"] = (s, r, _) => Nfd.NfdFeatureFile.Write(s, r),
     };
 
     public static IReadOnlyCollection<string> Names => Writers.Keys;

@@ -18,11 +18,13 @@ internal static class CheckCommand
     {
         var source = new SourceOptions();
         var policy = new Option<string[]>("--policy") { Description = "Policy file or built-in name (repeatable; default: baseline)", HelpName = "FILE|NAME", AllowMultipleArgumentsPerToken = false };
-        var format = new Option<string[]>("--format") { Description = "Output format, optionally to a file: text, json (repeatable: --format text --format json:out.json)", HelpName = "FMT[:FILE]" };
+        var format = new Option<string[]>("--format") { Description = "Output format, optionally to a file: text, json, junit, sarif, prometheus, nfd (repeatable: --format text --format json:out.json)", HelpName = "FMT[:FILE]" };
         var output = new Option<string?>("--output") { Description = "Write the report to FILE (short for a single --format FMT:FILE)", HelpName = "FILE" };
         var failOn = new Option<string>("--fail-on") { Description = "Lowest severity whose failing rules fail the run (others warn)", DefaultValueFactory = _ => "medium" };
         failOn.AcceptOnlyFromAmong(SeverityNames.All);
         var strict = new Option<bool>("--strict") { Description = "Exit 1 on warn too" };
+        var wait = new Option<string?>("--wait") { Description = "Re-check until the verdict is pass or warn, for at most DUR (e.g. 120s); exit code of the last run", HelpName = "DUR" };
+        var interval = new Option<string?>("--interval") { Description = "Pause between re-checks with --wait (default 5s)", HelpName = "DUR" };
         var attestation = new Attest.AttestationFacts();
         var gpuAttestation = new Attest.GpuAttestationFacts();
 
@@ -33,6 +35,8 @@ internal static class CheckCommand
         command.Add(output);
         command.Add(failOn);
         command.Add(strict);
+        command.Add(wait);
+        command.Add(interval);
         attestation.AddTo(command);
         gpuAttestation.AddTo(command);
         command.SetAction(parse =>
@@ -40,9 +44,9 @@ internal static class CheckCommand
             var outputs = OutputSpec.Parse(parse.GetValue(format), parse.GetValue(output), ReportFormats.Names);
             var policies = LoadPolicies(parse.GetValue(policy));
             SeverityNames.TryParse(parse.GetValue(failOn), out var threshold);
+            var waitPlan = WaitPlan.Parse(parse.GetValue(wait), parse.GetValue(interval));
             var attested = attestation.Collect(parse).Concat(gpuAttestation.Collect(parse, attestation.At)).ToArray();
-            var src = source.Open(parse, context);
-            var report = Run(src, policies, threshold, attested);
+            var report = waitPlan.Run(() => Run(source.Open(parse, context), policies, threshold, attested), context.Error, WaitPlan.IsErrorTerminal(context));
             Emit(context, outputs, report);
             return report.Verdict.ExitCode(parse.GetValue(strict));
         });
