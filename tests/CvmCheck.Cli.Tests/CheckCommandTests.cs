@@ -127,3 +127,46 @@ public sealed class CheckCommandTests
     [Fact]
     public void Unknown_flags_are_bad_usage() => Assert.Equal(2, Cli.Run("check", "--rooot", CcOn).ExitCode);
 }
+
+public sealed class CheckDiagnosesTests
+{
+    [Fact]
+    public void Check_reports_the_kernel_log_diagnoses_beside_its_findings_and_they_fail_the_verdict()
+    {
+        var r = Cli.Run("check", "--root", Repo.Snapshot("seed-000-rm-init-failed"), "--format", "json");
+        Assert.Equal(1, r.ExitCode);
+        var ids = r.Json.GetProperty("diagnoses").EnumerateArray().Select(d => d.GetProperty("id").GetString()).ToList();
+        Assert.Contains("gpu.rm-init-failed", ids);
+        Assert.Contains("gpu.fsp-timeout", ids);
+        Assert.DoesNotContain(r.Json.GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "gpu.rm-init-failed");
+        var evidence = r.Json.GetProperty("diagnoses").EnumerateArray().First(d => d.GetProperty("id").GetString() == "gpu.rm-init-failed").GetProperty("evidence")[0];
+        Assert.Equal("commands/dmesg.out", evidence.GetProperty("artifact").GetString());
+        Assert.True(evidence.GetProperty("line").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void Informational_diagnoses_never_fail_a_healthy_check()
+    {
+        var r = Cli.Run("check", "--root", Repo.Snapshot("h100-tdx-cc-on"), "--policy", "h100-tdx-cc-production", "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.All(r.Json.GetProperty("diagnoses").EnumerateArray(), d => Assert.Equal("info", d.GetProperty("severity").GetString()));
+    }
+
+    [Fact]
+    public void Predictive_rules_run_with_the_baseline_and_warn_before_the_failure_shows()
+    {
+        var r = Cli.Run("check", "--root", Repo.Snapshot("seed-001-s0ix"), "--format", "json");
+        var predicted = r.Json.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("id").GetString() == "kernel.follow-pte-resume");
+        Assert.Equal("kernel.follow-pte-resume", predicted.GetProperty("predicts").GetString());
+        Assert.Contains(predicted.GetProperty("status").GetString(), new[] { "warn", "fail" });
+        Assert.DoesNotContain(r.Json.GetProperty("diagnoses").EnumerateArray(), d => d.GetProperty("id").GetString() == "kernel.follow-pte-resume");
+    }
+
+    [Fact]
+    public void Diagnose_without_a_log_or_snapshot_reads_this_host_and_never_crashes()
+    {
+        var r = Cli.Run("diagnose", "--format", "json", "--command-timeout", "2s");
+        Assert.Contains(r.ExitCode, new[] { 0, 1 });
+        Assert.Equal("cvmcheck/diagnose/v1", r.Json.GetProperty("schema").GetString());
+    }
+}

@@ -108,10 +108,11 @@ public sealed class DiagnoseCommandTests
     }
 
     [Fact]
-    public void Log_and_root_together_or_neither_is_bad_usage()
+    public void Log_with_root_or_from_is_bad_usage()
     {
-        Assert.Equal(ExitCodes.BadInput, Cli("diagnose").Exit);
         Assert.Equal(ExitCodes.BadInput, Cli("diagnose", "--log", "a", "--root", "b").Exit);
+        Assert.Equal(ExitCodes.BadInput, Cli("diagnose", "--log", "a", "--from", "b.tar.gz").Exit);
+        Assert.Equal(ExitCodes.BadInput, Cli("diagnose", "--root", "/nonexistent/snapshot").Exit);
         Assert.Equal(ExitCodes.BadInput, Cli("diagnose", "--log", "a", "--fail-on", "severe").Exit);
     }
 

@@ -35,9 +35,9 @@ public sealed class BuiltInPoliciesTests
     {
         var policies = PolicyLoader.LoadReference("h100-tdx-cc-production");
         Assert.Equal(["predictive", "baseline", "h100-tdx-cc-production"], policies.Select(p => p.Name));
-        var debug = policies[1].Rules.Single(r => r.Id == "tdx.td.no-debug");
+        var debug = policies.Single(p => p.Name == "h100-tdx-cc-production").Rules.Single(r => r.Id == "tdx.td.no-debug");
         Assert.NotNull(debug.When);
         Assert.Contains("tdx.td.debug", debug.When!.FactNamesUsed);
-        Assert.Contains(policies[1].Rules, r => r.Id == "gpu.cc.mode" && r.Fact == "gpu[*].cc.mode");
+        Assert.Contains(policies.Single(p => p.Name == "h100-tdx-cc-production").Rules, r => r.Id == "gpu.cc.mode" && r.Fact == "gpu[*].cc.mode");
     }
 }
