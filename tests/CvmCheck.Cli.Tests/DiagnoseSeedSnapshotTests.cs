@@ -4,7 +4,7 @@ using CvmCheck.Testing;
 
 namespace CvmCheck.Cli.Tests;
 
-/// <summary><c>diagnose --root</c> on the seed-incident snapshots (fixtures/snapshots/PROVENANCE-seeds.md): each
+/// <summary><c>diagnose --root</c> on the seed-incident snapshots (fixtures/snapshots/PROVENANCE.md): each
 /// must yield exactly the failure and informational diagnoses its <c>.expected.json</c> lists.</summary>
 public sealed class DiagnoseSeedSnapshotTests
 {
