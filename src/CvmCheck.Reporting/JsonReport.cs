@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CvmCheck.Core.Reports;
 using CvmCheck.Core.Rules;
-using CvmCheck.Core.Diagnosis;
 
 namespace CvmCheck.Reporting;
 
@@ -41,7 +40,7 @@ public static class JsonReport
         w.WriteStartArray("diagnoses");
         foreach (var d in report.Diagnoses)
         {
-            WriteDiagnosis(w, d);
+            Diagnose.DiagnoseJsonWriter.WriteDiagnosis(w, d);
         }
 
         w.WriteEndArray();
@@ -94,33 +93,6 @@ public static class JsonReport
         }
 
         w.WriteString("policy", f.Policy);
-        w.WriteEndObject();
-    }
-
-    public static void WriteDiagnosis(Utf8JsonWriter w, Diagnosis d)
-    {
-        w.WriteStartObject();
-        w.WriteString("id", d.Id);
-        w.WriteString("title", d.Title);
-        w.WriteString("severity", d.Severity.ToName());
-        w.WriteString("confidence", d.Confidence);
-        w.WriteStartArray("evidence");
-        foreach (var e in d.Evidence)
-        {
-            WriteEvidence(w, e);
-        }
-
-        w.WriteEndArray();
-        w.WriteString("explanation", d.Explanation);
-        w.WriteString("remediation", d.Remediation);
-        WriteStrings(w, "references", d.References);
-        w.WriteStartObject("captures");
-        foreach (var (k, v) in d.Captures.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            w.WriteString(k, v);
-        }
-
-        w.WriteEndObject();
         w.WriteEndObject();
     }
 

@@ -82,29 +82,7 @@ public sealed class BundleSource : ISystemSource, IArtifactShape
             ? names.Where(n => !n.EndsWith(ErrorSuffix, StringComparison.Ordinal)).ToArray()
             : [];
 
-    public CommandOutput RunCommand(IReadOnlyList<string> argv)
-    {
-        var stdout = ReadFile(CommandPaths.Stdout(argv));
-        var stderr = ReadFile(CommandPaths.Stderr(argv));
-        var exit = ReadFile(CommandPaths.Exit(argv));
-        if (!stdout.Ok && !exit.Ok)
-        {
-            return stdout.Status == ArtifactStatus.Unreadable
-                ? new CommandOutput(argv, CommandStatus.Failed, null, [], [], stdout.Reason)
-                : new CommandOutput(argv, CommandStatus.NotRecorded, null, [], []);
-        }
-
-        var exitText = exit.Ok ? Encoding.UTF8.GetString(exit.Bytes).Trim() : "0";
-        var (status, code) = exitText switch
-        {
-            "timeout" => (CommandStatus.Timeout, (int?)null),
-            "not-found" => (CommandStatus.NotFound, (int?)null),
-            _ when int.TryParse(exitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) => (CommandStatus.Ran, (int?)c),
-            _ => (CommandStatus.Failed, (int?)null),
-        };
-        var detail = status == CommandStatus.Failed ? $"{CommandPaths.Exit(argv)} holds '{exitText}', expected an exit code, timeout or not-found" : null;
-        return new CommandOutput(argv, status, code, stdout.Bytes, stderr.Ok ? stderr.Bytes : [], detail);
-    }
+    public CommandOutput RunCommand(IReadOnlyList<string> argv) => CommandRecord.Replay(this, argv);
 
     private static string? Normalise(string path)
     {

@@ -110,34 +110,7 @@ public sealed class SnapshotSource : ISystemSource
         }
     }
 
-    public CommandOutput RunCommand(IReadOnlyList<string> argv)
-    {
-        var stdout = ReadFile(CommandPaths.Stdout(argv));
-        var stderr = ReadFile(CommandPaths.Stderr(argv));
-        var exit = ReadFile(CommandPaths.Exit(argv));
-        if (!stdout.Ok && !exit.Ok)
-        {
-            return stdout.Status == ArtifactStatus.Unreadable
-                ? new CommandOutput(argv, CommandStatus.Failed, null, [], [], stdout.Reason)
-                : new CommandOutput(argv, CommandStatus.NotRecorded, null, [], []);
-        }
-
-        var exitText = exit.Ok ? Encoding.UTF8.GetString(exit.Bytes).Trim() : "0";
-        var (status, code) = exitText switch
-        {
-            "timeout" => (CommandStatus.Timeout, (int?)null),
-            "not-found" => (CommandStatus.NotFound, (int?)null),
-            _ when int.TryParse(exitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) => (CommandStatus.Ran, (int?)c),
-            _ => (CommandStatus.Failed, (int?)null),
-        };
-
-        // "failed: <detail>" records a command that could not be started live; replay it with the same detail.
-        const string FailedPrefix = "failed: ";
-        var detail = status != CommandStatus.Failed ? null
-            : exitText.StartsWith(FailedPrefix, StringComparison.Ordinal) ? exitText[FailedPrefix.Length..]
-            : $"{CommandPaths.Exit(argv)} holds '{exitText}', expected an exit code, timeout, not-found or failed: <reason>";
-        return new CommandOutput(argv, status, code, stdout.Bytes, stderr.Ok ? stderr.Bytes : [], detail);
-    }
+    public CommandOutput RunCommand(IReadOnlyList<string> argv) => CommandRecord.Replay(this, argv);
 
     /// <summary>Maps a snapshot-relative path to a full path under the root, refusing traversal and links.</summary>
     private string? Resolve(string relative, out string? refusal)

@@ -44,19 +44,7 @@ public static class DiagnoseJsonWriter
         json.WriteStartArray("evidence");
         foreach (var e in d.Evidence)
         {
-            json.WriteStartObject();
-            json.WriteString("artifact", e.Artifact);
-            if (e.Line is int line)
-            {
-                json.WriteNumber("line", line);
-            }
-            else
-            {
-                json.WriteNull("line");
-            }
-
-            json.WriteString("text", e.Text ?? string.Empty);
-            json.WriteEndObject();
+            JsonReport.WriteEvidence(json, e with { Text = e.Text ?? string.Empty });
         }
 
         json.WriteEndArray();
