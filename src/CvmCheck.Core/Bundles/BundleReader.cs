@@ -183,7 +183,9 @@ public static class BundleReader
         {
             archive.Problems.Add($"{e.Message} at entry '{Printable(entryName)}'; stopped reading (gzip bomb?)");
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException or IOException)
+        // TarReader reports some malformed headers (e.g. a PAX size field past the data) with
+        // InvalidOperationException; found by fuzzing (fixtures/fuzz-regressions/bundle/).
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException or IOException or InvalidOperationException)
         {
             var what = e is EndOfStreamException ? "truncated" : e.Message;
             throw new BundleUnreadableException($"unreadable after {expanded.Position} expanded bytes (entry '{Printable(entryName)}'): {what}");
