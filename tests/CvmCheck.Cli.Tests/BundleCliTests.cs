@@ -147,6 +147,7 @@ public sealed class BundleCliTests
         var bundle = Path.Combine(dir.Path, "b.tar.gz");
         var kernel = new FakeTsmKernel();
         BundleCollector.TsmFileSystem.Value = kernel;
+        BundleCollector.OpenNvml.Value = BundleGpuTests.NoNvml;
         try
         {
             var collect = Cli.Run("collect", "--root", Repo.Snapshot("h100-tdx-cc-on"), "--out", bundle, "--attest", "--tsm-root", tsmRoot, "--nonce", "00ff00ff");
@@ -155,6 +156,7 @@ public sealed class BundleCliTests
         finally
         {
             BundleCollector.TsmFileSystem.Value = null;
+            BundleCollector.OpenNvml.Value = null;
         }
 
         var manifest = ReadEntry(bundle, "manifest.json");
@@ -289,7 +291,7 @@ public sealed class BundleCliTests
         return node.ToJsonString();
     }
 
-    private static byte[] ReadEntry(string bundle, string name)
+    internal static byte[] ReadEntry(string bundle, string name)
     {
         using var reader = new TarReader(new GZipStream(File.OpenRead(bundle), CompressionMode.Decompress));
         while (reader.GetNextEntry(copyData: true) is { } entry)
@@ -306,7 +308,7 @@ public sealed class BundleCliTests
     }
 
     /// <summary>Rewrites a bundle's entries with real tar/gzip, changing the data of some.</summary>
-    private static void Rewrite(string bundle, Func<string, byte[], byte[]> change)
+    internal static void Rewrite(string bundle, Func<string, byte[], byte[]> change)
     {
         var entries = new List<(TarEntryType Type, string Name, byte[] Data)>();
         using (var reader = new TarReader(new GZipStream(File.OpenRead(bundle), CompressionMode.Decompress)))
@@ -335,7 +337,7 @@ public sealed class BundleCliTests
 
     /// <summary>Plays the kernel's configfs-tsm in a temp directory: writing inblob produces a quote whose
     /// REPORTDATA is the inblob (the real Intel quote fixture with its REPORTDATA replaced).</summary>
-    private sealed class FakeTsmKernel : IGuestFileSystem
+    internal sealed class FakeTsmKernel : IGuestFileSystem
     {
         public static readonly string QuoteDirectory = Repo.Fixture("attestation", "tdx", "dcapqvl_v4_b0c06f_uptodate");
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CvmCheck.Attestation.Cms;
+using CvmCheck.Attestation.Gpu.Nvml;
 using CvmCheck.Cli.Attest.Tdx;
 using CvmCheck.Core.Bundles;
 using CvmCheck.Core.Reports;
@@ -24,6 +25,9 @@ internal static class BundleCollector
     /// bytes are written but before the rename (to prove an interrupted write leaves nothing).</summary>
     internal static readonly AsyncLocal<IGuestFileSystem?> TsmFileSystem = new();
     internal static readonly AsyncLocal<Action<Stream>?> BeforeCommit = new();
+
+    /// <summary>Test seam: opens NVML (a fake serving captured reports); null = <see cref="NvmlLibrary.Open()"/>.</summary>
+    internal static readonly AsyncLocal<Func<INvml>?> OpenNvml = new();
 
     public static (X509Certificate2? Signer, X509Certificate2[] Intermediates) LoadSigner(string? cert, string? key)
     {
@@ -64,7 +68,7 @@ internal static class BundleCollector
         return tsm;
     }
 
-    public static BundleManifest Write(BundleRequest request, RecordingSource recording, CheckReport report, TsmReportClient? tsm)
+    public static BundleManifest Write(BundleRequest request, RecordingSource recording, CheckReport report, TsmReportClient? tsm, TextWriter? log = null)
     {
         var contents = BundleContents.FromRecorded(recording.Artifacts);
         var manifest = new BundleManifest
@@ -87,9 +91,10 @@ internal static class BundleCollector
                 Nonce = request.Nonce,
                 ManifestSha384 = BundleLayout.ManifestDigest(manifestBytes),
                 TdxQuote = BundleLayout.TdxQuote,
-                GpuNote = BundleBinding.GpuNotCollected,
             };
             attestation[BundleLayout.TdxQuote] = tsm.GetQuote(binding.TdxReportData);
+            var (gpus, note) = CollectGpus(binding.GpuRequestNonce, attestation, log);
+            binding = binding with { GpuReports = gpus, GpuNote = note };
             attestation[BundleLayout.Binding] = binding.ToJson();
         }
 
@@ -103,6 +108,83 @@ internal static class BundleCollector
         }
 
         return manifest;
+    }
+
+    /// <summary>
+    /// After the TDX quote (DESIGN.md §6): asks every GPU NVML enumerates for an SPDM report with request
+    /// nonce SHA-256(nonce ‖ D) and for its attestation chain, adding <c>attestation/gpu-&lt;i&gt;.bin</c> and
+    /// <c>-certs.pem</c> to <paramref name="attestation"/>. No NVML is not an error (a TDX guest without GPUs
+    /// is valid): the binding notes it. A failing call for one GPU is recorded for that GPU and the others
+    /// are still asked. Nothing is written here; the caller writes everything in one atomic rename.
+    /// </summary>
+    internal static (IReadOnlyList<BundleGpuEvidence> Gpus, string? Note) CollectGpus(byte[] requestNonce, Dictionary<string, byte[]> attestation, TextWriter? log)
+    {
+        INvml nvml;
+        try
+        {
+            nvml = (OpenNvml.Value ?? NvmlLibrary.Open)();
+        }
+        catch (NvmlUnavailableException e)
+        {
+            log?.WriteLine($"cvmcheck: --attest: no GPU evidence ({e.Code}: {e.Message})");
+            return ([], BundleBinding.GpuNotCollected);
+        }
+
+        using (nvml)
+        {
+            int count;
+            try
+            {
+                count = nvml.GetDeviceCount();
+            }
+            catch (Exception e) when (e is NvmlException or NvmlUnavailableException)
+            {
+                log?.WriteLine($"cvmcheck: --attest: no GPU evidence ({e.Message})");
+                return ([], BundleBinding.GpuCountFailed);
+            }
+
+            if (count == 0)
+            {
+                return ([], BundleBinding.GpuNone);
+            }
+
+            var gpus = new List<BundleGpuEvidence>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var function = BundleGpuEvidence.ReportFunction;
+                try
+                {
+                    var report = nvml.GetAttestationReport(i, requestNonce);
+                    function = BundleGpuEvidence.CertificateFunction;
+                    var certificate = nvml.GetCertificate(i);
+                    var stored = BundleGpuEvidence.Stored(i);
+                    attestation[stored.Report!] = report.Report;
+                    attestation[stored.Certs!] = CertificatesAsPem(certificate.AttestationCertChain);
+                    gpus.Add(stored);
+                }
+                catch (NvmlException e)
+                {
+                    log?.WriteLine($"cvmcheck: --attest: gpu[{i}]: no evidence ({e.Message}); continuing");
+                    gpus.Add(BundleGpuEvidence.Failed(i, function, e.Code));
+                }
+            }
+
+            return (gpus, null);
+        }
+    }
+
+    /// <summary>The chain as PEM, leaf first; bytes that do not decode are stored as returned (minus C padding) for verify to reject.</summary>
+    private static byte[] CertificatesAsPem(byte[] chain)
+    {
+        try
+        {
+            var certificates = NvmlCertificateChain.Parse(chain);
+            return System.Text.Encoding.ASCII.GetBytes(string.Concat(certificates.Select(c => PemEncoding.WriteString("CERTIFICATE", c.GetEncoded()) + "\n")));
+        }
+        catch (FormatException)
+        {
+            return chain.AsSpan().TrimEnd((byte)0).ToArray();
+        }
     }
 
     public static FindingsSummary Summarise(CheckReport report) => new()

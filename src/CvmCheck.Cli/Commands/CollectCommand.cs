@@ -27,7 +27,7 @@ internal static class CollectCommand
         var policy = new Option<string[]>("--policy") { Description = "Policies whose findings summary goes into the bundle manifest (default: baseline); collect always runs every probe", HelpName = "FILE|NAME" };
         var bundle = new Option<string?>("--out") { Description = "Write an evidence bundle (.tar.gz: artifacts/, manifest.json, signature, attestation)", HelpName = "BUNDLE.tar.gz" };
         var nonce = new Option<string?>("--nonce") { Description = "With --out: nonce recorded in the manifest and bound into the attestation (default: 32 random bytes)", HelpName = "HEX" };
-        var attest = new Option<bool>("--attest") { Description = "With --out: bind the bundle to this TDX guest with a quote whose REPORTDATA = SHA-512(nonce ‖ SHA-384(manifest.json))" };
+        var attest = new Option<bool>("--attest") { Description = "With --out: bind the bundle to this TDX guest with a quote whose REPORTDATA = SHA-512(nonce ‖ SHA-384(manifest.json)), and to each GPU (when NVML is present) with an SPDM report whose request nonce = SHA-256(nonce ‖ SHA-384(manifest.json))" };
         var tsmRoot = new Option<string>("--tsm-root") { Description = "configfs-tsm report directory for --attest", DefaultValueFactory = _ => TsmReportClient.DefaultRoot, HelpName = "DIR" };
         var signCert = new Option<string?>("--sign-cert") { Description = "With --out: signer certificate (PEM; intermediates may follow the leaf)", HelpName = "PEM" };
         var signKey = new Option<string?>("--sign-key") { Description = "With --out: the signer's private key (PEM, RSA or ECDSA, unencrypted)", HelpName = "PEM" };
@@ -75,7 +75,7 @@ internal static class CollectCommand
             var files = artifacts.Sum(a => a.Files.Count);
             if (request is not null)
             {
-                BundleCollector.Write(request, recording, report, tsm);
+                BundleCollector.Write(request, recording, report, tsm, context.Error);
                 context.Error.WriteLine($"cvmcheck: wrote bundle {request.Out} ({files} files, {commands} commands{(request.Signer is null ? ", unsigned" : ", signed")}{(request.Attest ? ", TDX-bound" : string.Empty)}) from {recording.Description}");
                 return ExitCodes.Ok;
             }

@@ -21,7 +21,7 @@ internal static class VerifyCommand
         var trust = new Option<string[]>("--trust") { Description = "Trust anchor certificate(s) for the signer (PEM; repeatable)", HelpName = "PEM" };
         var allowUnsigned = new Option<bool>("--allow-unsigned") { Description = "Accept an unsigned bundle or a signer that does not chain to --trust (a broken signature still fails)" };
         var collateral = new Option<string?>("--collateral") { Description = "TDX collateral directory: re-verify the bundle's quote (as attest tdx does)", HelpName = "DIR" };
-        var rims = new Option<string?>("--rims") { Description = "GPU RIM directory (GPU report re-verification is not wired into verify yet)", HelpName = "DIR" };
+        var rims = new Option<string?>("--rims") { Description = "GPU RIM directory: measurements of every stored GPU report are compared with these RIMs", HelpName = "DIR" };
         var at = new Option<string?>("--at") { Description = "Verification time for the signer chain and collateral (ISO 8601); default: the signing time / now", HelpName = "TIME" };
         var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
@@ -48,13 +48,10 @@ internal static class VerifyCommand
                 AllowUnsigned = parse.GetValue(allowUnsigned),
                 Collateral = collateralDir,
                 At = AttestTdxRunner.ParseAt(parse.GetValue(at)),
+                GpuRims = parse.GetValue(rims) is { } rimDir ? Attest.Gpu.GpuAttestInputs.ReadRims(rimDir) : [],
             };
             var verification = BundleCli.Verify(path, options);
-            var checks = verification.Checks.ToList();
-            if (parse.GetValue(rims) is { } rimDir)
-            {
-                checks.Add(new BundleCheck(BundleCheckNames.GpuReports, BundleCheckStatus.Skip, $"--rims {rimDir}: GPU report re-verification is not wired into verify yet"));
-            }
+            var checks = verification.Checks;
 
             if (parse.GetValue(format) == "json")
             {
@@ -148,7 +145,7 @@ internal static class VerifyCommand
 
         foreach (var check in checks)
         {
-            output.WriteLine($"  {check.StatusName.ToUpperInvariant(),-4}  {check.Name,-11}  {check.Detail}");
+            output.WriteLine($"  {check.StatusName.ToUpperInvariant(),-4}  {check.Name,-14}  {check.Detail}");
         }
 
         output.WriteLine(verification.Valid ? "verdict  pass: the bundle is intact" : $"verdict  fail: {verification.Failures.Count()} problem(s)");

@@ -39,6 +39,8 @@ public static class BundleLayout
 
     public static string GpuReport(int index) => AttestationPrefix + "gpu-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".bin";
 
+    public static string GpuCerts(int index) => AttestationPrefix + "gpu-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-certs.pem";
+
     /// <summary>D = SHA-384 of manifest.json's bytes as stored.</summary>
     public static byte[] ManifestDigest(ReadOnlySpan<byte> manifest) => SHA384.HashData(manifest);
 

@@ -1,8 +1,14 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CvmCheck.Attestation.Cms;
+using CvmCheck.Attestation.Gpu.Nvml;
 using CvmCheck.Attestation.Tdx;
+using CvmCheck.Formats.Spdm;
 using CvmCheck.Formats.Tdx;
+using GpuReportVerifier = CvmCheck.Attestation.Gpu.GpuReportVerifier;
+using GpuStepStatus = CvmCheck.Attestation.Gpu.StepStatus;
+using GpuVerificationOptions = CvmCheck.Attestation.Gpu.GpuVerificationOptions;
+using RimInput = CvmCheck.Attestation.Gpu.RimInput;
 
 namespace CvmCheck.Core.Bundles;
 
@@ -37,7 +43,16 @@ public static class BundleCheckNames
     public const string Signature = "signature";
     public const string Binding = "binding";
     public const string TdxQuote = "tdx-quote";
+
+    /// <summary>Only when the binding holds no GPU entry: skip, with binding.json's <c>gpu.note</c>.</summary>
     public const string GpuReports = "gpu-reports";
+
+    /// <summary><c>gpu[i].binding</c>: the stored report's request nonce is SHA-256(nonce ‖ D).</summary>
+    public static string GpuBinding(int index) => $"gpu[{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}].binding";
+
+    /// <summary><c>gpu[i].report</c>: <see cref="GpuReportVerifier"/> on the stored report and chain (signature, chain to
+    /// the pinned NVIDIA root, FWID, RIMs given with <c>--rims</c>).</summary>
+    public static string GpuReport(int index) => $"gpu[{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}].report";
 }
 
 public sealed record BundleVerifyOptions
@@ -55,6 +70,9 @@ public sealed record BundleVerifyOptions
 
     /// <summary>TDX collateral directory (<c>--collateral</c>): re-verify the quote when given.</summary>
     public string? Collateral { get; init; }
+
+    /// <summary>GPU RIMs (<c>--rims DIR</c>) handed to <see cref="GpuReportVerifier"/> for every stored GPU report.</summary>
+    public IReadOnlyList<RimInput> GpuRims { get; init; } = [];
 
     public BundleReadOptions Read { get; init; } = new();
 }
@@ -321,9 +339,101 @@ public static class BundleVerifier
         CheckQuote(quote, options, checks);
         if (binding is not null)
         {
-            checks.Add(binding.GpuReports.Count == 0
-                ? new(BundleCheckNames.GpuReports, BundleCheckStatus.Skip, binding.GpuNote ?? "no GPU reports in the bundle")
-                : new(BundleCheckNames.GpuReports, BundleCheckStatus.Skip, $"{binding.GpuReports.Count} GPU report(s) present; their re-verification (request nonce SHA-256(nonce ‖ D)) is not wired into verify yet"));
+            CheckGpus(archive, manifest, digest, binding, options, checks);
+        }
+    }
+
+    /// <summary>
+    /// The binding of one GPU report: null when its SPDM request nonce equals SHA-256(nonce ‖ D), else why not.
+    /// </summary>
+    public static string? GpuBindingProblem(ReadOnlySpan<byte> requestNonce, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> manifestDigest)
+    {
+        var expected = BundleLayout.GpuRequestNonce(nonce, manifestDigest);
+        return CryptographicOperations.FixedTimeEquals(requestNonce, expected)
+            ? null
+            : $"request nonce {Short(Convert.ToHexStringLower(requestNonce))}… is not SHA-256(nonce ‖ SHA-384(manifest.json)) = {Short(Convert.ToHexStringLower(expected))}… (the report binds a different manifest, or none)";
+    }
+
+    private static void CheckGpus(BundleArchive archive, BundleManifest? manifest, byte[]? digest, BundleBinding binding, BundleVerifyOptions options, List<BundleCheck> checks)
+    {
+        if (binding.GpuReports.Count == 0)
+        {
+            checks.Add(new(BundleCheckNames.GpuReports, BundleCheckStatus.Skip, binding.GpuNote ?? "no GPU reports in the bundle"));
+            return;
+        }
+
+        foreach (var gpu in binding.GpuReports)
+        {
+            var bindingName = BundleCheckNames.GpuBinding(gpu.Index);
+            var reportName = BundleCheckNames.GpuReport(gpu.Index);
+            if (gpu.Report is null)
+            {
+                // NVML was there but could not give this GPU's evidence at collection: nothing to verify, and
+                // nothing claims to be verified; the bundle says so instead of failing.
+                var why = $"no evidence collected: {gpu.NvmlFunction} returned nvmlReturn_t {gpu.NvmlCode}";
+                checks.Add(new(bindingName, BundleCheckStatus.Warn, why));
+                checks.Add(new(reportName, BundleCheckStatus.Warn, why));
+                continue;
+            }
+
+            if (!archive.Attestation.TryGetValue(gpu.Report, out var reportBytes) || !archive.Attestation.TryGetValue(gpu.Certs!, out var certBytes))
+            {
+                checks.Add(new(reportName, BundleCheckStatus.Fail, $"{gpu.Report} or {gpu.Certs}: missing"));
+                continue;
+            }
+
+            if (!SpdmMeasurementReport.TryParse(reportBytes, out var report, out var failure))
+            {
+                checks.Add(new(reportName, BundleCheckStatus.Fail, $"{gpu.Report}: not an SPDM GET_MEASUREMENTS request ‖ response ({failure})"));
+                continue;
+            }
+
+            if (manifest is null || digest is null)
+            {
+                checks.Add(new(bindingName, BundleCheckStatus.Fail, "no readable manifest to bind the report to"));
+            }
+            else
+            {
+                var problem = GpuBindingProblem(report.RequestNonce.Span, manifest.Nonce, digest);
+                checks.Add(problem is null
+                    ? new(bindingName, BundleCheckStatus.Pass, $"{gpu.Report} request nonce = SHA-256(nonce ‖ SHA-384(manifest.json))")
+                    : new(bindingName, BundleCheckStatus.Fail, $"{gpu.Report}: {problem}"));
+            }
+
+            GpuReportVerifier verifier;
+            try
+            {
+                verifier = new GpuReportVerifier(NvmlCertificateChain.Parse(certBytes));
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                checks.Add(new(reportName, BundleCheckStatus.Fail, $"{gpu.Certs}: {e.Message}"));
+                continue;
+            }
+
+            using var owned = verifier;
+            var result = verifier.Verify(report, new GpuVerificationOptions
+            {
+                At = options.At ?? DateTimeOffset.UtcNow,
+                ExpectedNonce = manifest is null || digest is null ? null : BundleLayout.GpuRequestNonce(manifest.Nonce, digest),
+                Rims = options.GpuRims,
+            });
+
+            // report.nonce is what gpu[i].binding reports; every other step is the report's own.
+            var steps = result.Steps.Where(s => s.Name != "report.nonce").ToList();
+            var failed = steps.Where(s => s.Status == GpuStepStatus.Fail).ToList();
+            if (failed.Count > 0)
+            {
+                checks.AddRange(failed.Select(s => new BundleCheck(reportName, BundleCheckStatus.Fail, $"{s.Name}: {s.Code}: {s.Detail}")));
+                continue;
+            }
+
+            var warned = steps.Where(s => s.Status == GpuStepStatus.Warn).Select(s => $"{s.Name}: {s.Code}").ToList();
+            var skipped = steps.Where(s => s.Status == GpuStepStatus.Skip).Select(s => s.Name).ToList();
+            var summary = $"signature, chain to the pinned NVIDIA root{(result.FwidMatches == true ? ", FWID" : string.Empty)} verified"
+                + (warned.Count > 0 ? "; warnings: " + string.Join(", ", warned) : string.Empty)
+                + (skipped.Count > 0 ? "; not checked: " + string.Join(", ", skipped) : string.Empty);
+            checks.Add(new(reportName, warned.Count > 0 ? BundleCheckStatus.Warn : BundleCheckStatus.Pass, summary));
         }
     }
 
