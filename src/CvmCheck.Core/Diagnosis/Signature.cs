@@ -70,9 +70,21 @@ public sealed record FollowUp
 /// </summary>
 public sealed record LinePattern
 {
+    private Regex? regex;
+
     public required string Pattern { get; init; }
 
-    public required Regex Regex { get; init; }
+    /// <summary>Whether the pattern ignores case (<see cref="RegexOptions.IgnoreCase"/>).</summary>
+    public bool IgnoreCase { get; init; }
+
+    /// <summary>The compiled regex. A pattern made by <see cref="CreateDeferred"/> compiles on first use:
+    /// building the non-backtracking automaton costs milliseconds per pattern, and most patterns never
+    /// see a line that contains their literals.</summary>
+    public Regex Regex
+    {
+        get => regex ?? Interlocked.CompareExchange(ref regex, Compile(Pattern, IgnoreCase), null) ?? regex;
+        init => regex = value;
+    }
 
     /// <summary>At least one of these occurs (case-insensitively) in any matching text; empty when no
     /// literal could be derived (the regex then runs on every record).</summary>
@@ -81,7 +93,16 @@ public sealed record LinePattern
     /// <summary>Compiles a pattern for matching; throws <see cref="ArgumentException"/> on a bad regex or
     /// <see cref="NotSupportedException"/> on a construct the non-backtracking engine refuses
     /// (backreferences, look-arounds, atomic groups).</summary>
-    public static LinePattern Create(string pattern, bool ignoreCase = false)
+    public static LinePattern Create(string pattern, bool ignoreCase = false) =>
+        new() { Pattern = pattern, IgnoreCase = ignoreCase, Regex = Compile(pattern, ignoreCase), Literals = RegexLiterals.Required(pattern) };
+
+    /// <summary>Like <see cref="Create"/>, but the regex is compiled on first use, so a bad pattern throws
+    /// there. Only for patterns already known to compile (the built-in signatures, which their tests
+    /// compile with <see cref="Create"/>).</summary>
+    public static LinePattern CreateDeferred(string pattern, bool ignoreCase = false) =>
+        new() { Pattern = pattern, IgnoreCase = ignoreCase, Literals = RegexLiterals.Required(pattern) };
+
+    private static Regex Compile(string pattern, bool ignoreCase)
     {
         var options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
         if (ignoreCase)
@@ -89,7 +110,6 @@ public sealed record LinePattern
             options |= RegexOptions.IgnoreCase;
         }
 
-        var regex = new Regex(pattern, options);
-        return new LinePattern { Pattern = pattern, Regex = regex, Literals = RegexLiterals.Required(pattern) };
+        return new Regex(pattern, options);
     }
 }

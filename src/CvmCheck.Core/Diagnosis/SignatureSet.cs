@@ -44,7 +44,7 @@ public sealed class SignatureSet
                 return;
             }
 
-            ignoreCase |= (reference.Line.Regex.Options & System.Text.RegularExpressions.RegexOptions.IgnoreCase) != 0;
+            ignoreCase |= reference.Line.IgnoreCase;
             foreach (var literal in reference.Line.Literals.Select(SearchKey))
             {
                 if (!literalToPatterns.TryGetValue(literal, out var list))

@@ -5,6 +5,7 @@ namespace CvmCheck.Policy.Signatures;
 /// <summary>
 /// The signature knowledge base shipped inside cvmcheck: every embedded <c>policies/signatures/*.yaml</c>
 /// (see CvmCheck.Policy.csproj). Loaded once; a broken built-in file is a bug and throws with every error.
+/// Regexes compile on first use (BuiltInSignaturesTests compiles every one of them).
 /// </summary>
 public static class BuiltInSignatures
 {
@@ -32,7 +33,7 @@ public static class BuiltInSignatures
         {
             using var stream = typeof(BuiltInSignatures).Assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);
-            var result = SignatureLoader.Load(reader.ReadToEnd(), name);
+            var result = SignatureLoader.Load(reader.ReadToEnd(), name, deferRegexCompilation: true);
             errors.AddRange(result.Errors);
             foreach (var signature in result.Signatures)
             {

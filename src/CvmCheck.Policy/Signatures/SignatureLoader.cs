@@ -25,7 +25,10 @@ public static partial class SignatureLoader
 
     public static SignatureLoadResult LoadFile(string path) => Load(File.ReadAllText(path), path);
 
-    public static SignatureLoadResult Load(string text, string fileName)
+    /// <summary>Loads one signature file. Every regex is compiled, so a bad one is a load error, unless
+    /// <paramref name="deferRegexCompilation"/> (for the built-in files, whose tests compile them all):
+    /// then each compiles on first use, which keeps start-up of <c>check</c> and <c>diagnose</c> fast.</summary>
+    public static SignatureLoadResult Load(string text, string fileName, bool deferRegexCompilation = false)
     {
         var yaml = new YamlReading(fileName);
         var stream = new YamlStream();
@@ -70,7 +73,7 @@ public static partial class SignatureLoader
             var seen = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
             foreach (var item in sequence.Children)
             {
-                var signature = ReadSignature(item, yaml);
+                var signature = ReadSignature(item, yaml, deferRegexCompilation);
                 if (signature is null)
                 {
                     continue;
@@ -90,7 +93,7 @@ public static partial class SignatureLoader
         return yaml.Errors.Count > 0 ? new SignatureLoadResult([], yaml.Errors) : new SignatureLoadResult(signatures, []);
     }
 
-    private static Signature? ReadSignature(YamlNode node, YamlReading yaml)
+    private static Signature? ReadSignature(YamlNode node, YamlReading yaml, bool defer)
     {
         if (node is not YamlMappingNode map)
         {
@@ -134,7 +137,7 @@ public static partial class SignatureLoader
         {
             foreach (var item in matchList.Children)
             {
-                if (ReadPattern(item, yaml, what) is { } pattern)
+                if (ReadPattern(item, yaml, what, defer) is { } pattern)
                 {
                     matches.Add(pattern);
                 }
@@ -176,11 +179,11 @@ public static partial class SignatureLoader
         };
     }
 
-    private static SignaturePattern? ReadPattern(YamlNode node, YamlReading yaml, string what)
+    private static SignaturePattern? ReadPattern(YamlNode node, YamlReading yaml, string what, bool defer)
     {
         if (node is YamlScalarNode { Value: { } shorthand })
         {
-            var line = Compile(node, shorthand, ignoreCase: false, yaml, what);
+            var line = Compile(node, shorthand, ignoreCase: false, yaml, what, defer);
             return line is null ? null : new SignaturePattern { Line = line, Position = yaml.At(node) };
         }
 
@@ -197,18 +200,18 @@ public static partial class SignatureLoader
         FollowUp? then = null;
         if (entries.TryGetValue("then", out var thenEntry))
         {
-            then = ReadFollowUp(thenEntry.Value, yaml, what);
+            then = ReadFollowUp(thenEntry.Value, yaml, what, defer);
             if (then is null)
             {
                 return null;
             }
         }
 
-        var compiled = regex is null ? null : Compile(entries["regex"].Value, regex, ignoreCase, yaml, what);
+        var compiled = regex is null ? null : Compile(entries["regex"].Value, regex, ignoreCase, yaml, what, defer);
         return compiled is null ? null : new SignaturePattern { Line = compiled, MinCount = minCount, Then = then, Position = yaml.At(node) };
     }
 
-    private static FollowUp? ReadFollowUp(YamlNode node, YamlReading yaml, string what)
+    private static FollowUp? ReadFollowUp(YamlNode node, YamlReading yaml, string what, bool defer)
     {
         if (node is not YamlMappingNode map)
         {
@@ -221,15 +224,15 @@ public static partial class SignatureLoader
         var ignoreCase = yaml.Boolean(entries, "ignore_case", what) ?? false;
         var lines = yaml.Integer(entries, "within_lines", what, minimum: 1);
         var seconds = yaml.Number(entries, "within_seconds", what);
-        var compiled = regex is null ? null : Compile(entries["regex"].Value, regex, ignoreCase, yaml, what);
+        var compiled = regex is null ? null : Compile(entries["regex"].Value, regex, ignoreCase, yaml, what, defer);
         return compiled is null ? null : new FollowUp { Line = compiled, WithinLines = lines, WithinSeconds = seconds };
     }
 
-    private static LinePattern? Compile(YamlNode node, string pattern, bool ignoreCase, YamlReading yaml, string what)
+    private static LinePattern? Compile(YamlNode node, string pattern, bool ignoreCase, YamlReading yaml, string what, bool defer)
     {
         try
         {
-            return LinePattern.Create(pattern, ignoreCase);
+            return defer ? LinePattern.CreateDeferred(pattern, ignoreCase) : LinePattern.Create(pattern, ignoreCase);
         }
         catch (ArgumentException e)
         {

@@ -21,6 +21,22 @@ public sealed class BuiltInSignaturesTests
     }
 
     [Fact]
+    public void Every_built_in_regex_compiles_when_first_used_as_the_loader_would_compile_it()
+    {
+        // BuiltInSignatures defers compiling its regexes to first use; each must compile, with the options asked for.
+        foreach (var signature in BuiltInSignatures.Load().Signatures)
+        {
+            foreach (var line in signature.Matches.SelectMany(m => m.Then is null ? [m.Line] : new[] { m.Line, m.Then.Line }))
+            {
+                var eager = Core.Diagnosis.LinePattern.Create(line.Pattern, line.IgnoreCase);
+                Assert.Equal(eager.Regex.Options, line.Regex.Options);
+                Assert.Equal(eager.Regex.ToString(), line.Regex.ToString());
+                Assert.Equal(eager.Literals, line.Literals);
+            }
+        }
+    }
+
+    [Fact]
     public void Every_id_of_the_corpus_registry_has_a_signature()
     {
         var ids = BuiltInSignatures.Load().Signatures.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
