@@ -121,13 +121,21 @@ public static class NvidiaSmiXmlParser
             : new NvidiaSmiLog(driver, cuda, attached is not null && int.TryParse(attached.Value, out var n) ? n : null, gpus);
     }
 
+    private static readonly HashSet<string> SimpleGpuFields = new(StringComparer.Ordinal)
+    {
+        "product_name", "uuid", "product_architecture", "vbios_version", "persistence_mode", "gsp_firmware_version",
+    };
+
     private static NvidiaSmiGpu? ReadGpu(XmlReader reader, out string? error)
     {
         error = null;
         var line = LineOf(reader);
         var idAttribute = reader.GetAttribute("id")?.Trim();
-        Located<string>? busId = null, deviceId = null, name = null, uuid = null, architecture = null, vbios = null, persistence = null, virtualization = null, gsp = null;
-        bool seenPci = false, seenName = false, seenUuid = false, seenArchitecture = false, seenVbios = false, seenPersistence = false, seenVirtualization = false, seenGsp = false;
+        Located<string>? busId = null, deviceId = null, virtualization = null;
+        bool seenPci = false, seenVirtualization = false;
+
+        // The first element of each name wins (later duplicates are skipped), as nvidia-smi writes one.
+        var first = new Dictionary<string, Located<string>?>(StringComparer.Ordinal);
         (string[] Reasons, int? Line)? eventReasons = null, throttleReasons = null;
         if (!reader.IsEmptyElement)
         {
@@ -147,33 +155,12 @@ public static class NvidiaSmiXmlParser
                         seenPci = true;
                         ReadPci(reader, out busId, out deviceId);
                         break;
-                    case "product_name" when !seenName:
-                        seenName = true;
-                        name = Text(reader);
-                        break;
-                    case "uuid" when !seenUuid:
-                        seenUuid = true;
-                        uuid = Text(reader);
-                        break;
-                    case "product_architecture" when !seenArchitecture:
-                        seenArchitecture = true;
-                        architecture = Text(reader);
-                        break;
-                    case "vbios_version" when !seenVbios:
-                        seenVbios = true;
-                        vbios = Text(reader);
-                        break;
-                    case "persistence_mode" when !seenPersistence:
-                        seenPersistence = true;
-                        persistence = Text(reader);
+                    case var field when SimpleGpuFields.Contains(field) && !first.ContainsKey(field):
+                        first[field] = Text(reader);
                         break;
                     case "gpu_virtualization_mode" when !seenVirtualization:
                         seenVirtualization = true;
                         virtualization = FirstChildText(reader, "virtualization_mode");
-                        break;
-                    case "gsp_firmware_version" when !seenGsp:
-                        seenGsp = true;
-                        gsp = Text(reader);
                         break;
                     case "clocks_event_reasons" when eventReasons is null:
                         eventReasons = ReadReasons(reader);
@@ -200,13 +187,13 @@ public static class NvidiaSmiXmlParser
         return new NvidiaSmiGpu
         {
             BusId = busId,
-            Name = name,
-            Uuid = uuid,
-            Architecture = architecture,
-            VbiosVersion = vbios is { } v ? v with { Value = v.Value.ToUpperInvariant() } : null,
-            PersistenceMode = persistence is { } p ? p with { Value = p.Value.ToLowerInvariant() } : null,
+            Name = first.GetValueOrDefault("product_name"),
+            Uuid = first.GetValueOrDefault("uuid"),
+            Architecture = first.GetValueOrDefault("product_architecture"),
+            VbiosVersion = first.GetValueOrDefault("vbios_version") is { } v ? v with { Value = v.Value.ToUpperInvariant() } : null,
+            PersistenceMode = first.GetValueOrDefault("persistence_mode") is { } p ? p with { Value = p.Value.ToLowerInvariant() } : null,
             VirtualizationMode = virtualization,
-            GspFirmwareVersion = gsp,
+            GspFirmwareVersion = first.GetValueOrDefault("gsp_firmware_version"),
             PciDeviceId = deviceId,
             ActiveThrottleReasons = throttle is { } t ? t.Reasons : [],
             ThrottleReasonsLine = throttle?.Line,
