@@ -5,16 +5,17 @@
 # Prints both times and the ratio rg/cvmcheck (target >= 0.5: cvmcheck at most twice ripgrep's time).
 # MIX=sparse dilutes the corpus 1:100 with an ordinary boot line, as in a real journal (default: dense,
 # the corpus as is, where almost every line is an incident line).
-# Usage: [MIX=dense|sparse] bench/diagnose-vs-ripgrep.sh [SIZE_MB]      (needs ripgrep: apt-get install ripgrep)
+# Usage: [MIX=dense|sparse] [LOG_FILE=path] [CVMCHECK=binary] bench/diagnose-vs-ripgrep.sh [SIZE_MB]      (needs ripgrep: apt-get install ripgrep)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE_MB="${1:-1024}"
 command -v rg >/dev/null || { echo "ripgrep (rg) not found: apt-get install ripgrep" >&2; exit 2; }
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-LOG="$TMP/kernel.log"
+# LOG_FILE=path keeps the generated log there and reuses it when it exists (to compare builds on one log).
+LOG="${LOG_FILE:-$TMP/kernel.log}"
 
-python3 - "$LOG" "$SIZE_MB" "${MIX:-dense}" <<'PY'
+[ -s "$LOG" ] || python3 - "$LOG" "$SIZE_MB" "${MIX:-dense}" <<'PY'
 import glob, re, sys
 out, size_mb, mix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 lines = []

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using CvmCheck.Formats.KernelLog;
 
@@ -19,6 +20,7 @@ internal static class KernelLogScanner
 
     public delegate void RecordHandler(in LogRecord record);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scan(SignatureSet set, Stream stream, string artifact, RecordHandler onRecord)
     {
         var decoder = new UTF8Encoding(false, false).GetDecoder();
@@ -53,6 +55,7 @@ internal static class KernelLogScanner
 
     /// <summary>Where a block may end: before the start of its last record (which may continue in the
     /// next block). 0 when no whole record is in the block yet.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CutPoint(ReadOnlySpan<char> block)
     {
         var lastNewline = block.LastIndexOf('\n');
@@ -70,6 +73,7 @@ internal static class KernelLogScanner
         return start > 0 ? start : lastNewline + 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ScanRegion(SignatureSet set, ReadOnlyMemory<char> block, string artifact, int lineNumber, RecordHandler onRecord)
     {
         var region = block.Span;
@@ -138,12 +142,14 @@ internal static class KernelLogScanner
     private static int LineStart(ReadOnlySpan<char> s, int index) =>
         index <= 0 ? 0 : s[..index].LastIndexOf('\n') + 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NextLineStart(ReadOnlySpan<char> s, int start)
     {
         var nl = s[start..].IndexOf('\n');
         return nl < 0 ? s.Length : start + nl + 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<char> LineAt(ReadOnlySpan<char> s, int start)
     {
         var nl = s[start..].IndexOf('\n');

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using CvmCheck.Core.Facts;
 using CvmCheck.Core.Rules;
@@ -43,6 +44,7 @@ internal sealed class MatchSession
         triggeredStamp = new int[set.Patterns.Count];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Observe(in LogRecord record)
     {
         recordNumber++;
@@ -147,6 +149,7 @@ internal sealed class MatchSession
     /// an A does not count as "A then B"). Logs repeat the same message many times (error floods, retries),
     /// so the answer is memoised per message text; the memo is bounded and simply cleared when full.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] MatchingPatterns(string message)
     {
         if (memo.TryGetValue(message, out var cached))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using CvmCheck.Core.Facts;
 using CvmCheck.Core.KernelLog;
@@ -63,6 +64,7 @@ public static class SignatureMatcher
     }
 
     /// <summary>A record of one line (the common case), without joining.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static LogRecord BuildRecord(string artifact, int lineNumber, ReadOnlyMemory<char> line)
     {
         line = line.TrimEnd('\r');
@@ -77,6 +79,7 @@ public static class SignatureMatcher
     }
 
     /// <summary>Joins a line and its continuation lines into one record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static LogRecord BuildRecord(string artifact, int firstLine, IEnumerable<string> physicalLines)
     {
         ParsedLogLine head = default;

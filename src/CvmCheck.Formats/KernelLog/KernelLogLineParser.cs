@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -27,6 +28,7 @@ public static class KernelLogLineParser
     /// <summary>Parses one physical line (without its line terminator).</summary>
     public static ParsedLogLine Parse(ReadOnlySpan<char> line) => Parse(line, allowJson: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ParsedLogLine Parse(ReadOnlySpan<char> line, bool allowJson)
     {
         var trimmed = line.TrimEnd();
@@ -87,6 +89,7 @@ public static class KernelLogLineParser
     /// <c>printk</c> that way (<c>               NVRM: BAR0 is 0M @ 0x0</c>); <c>/dev/kmsg</c> indents
     /// its dictionary lines (<c> SUBSYSTEM=pci</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsContinuation(ReadOnlySpan<char> line)
     {
         if (line.Length < 2 || (line[0] != ' ' && line[0] != '\t'))
@@ -105,6 +108,7 @@ public static class KernelLogLineParser
     }
 
     /// <summary>The text a continuation line adds to its record: trimmed, without a repeated <c>NVRM: </c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string ContinuationText(ReadOnlySpan<char> line)
     {
         var rest = line.Trim();
@@ -116,6 +120,7 @@ public static class KernelLogLineParser
         return UnescapeJoins(rest);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string UnescapeJoins(ReadOnlySpan<char> message)
     {
         if (message.IndexOf(SyslogEscapedNewline, StringComparison.Ordinal) < 0 && message.IndexOf("\\x0a", StringComparison.Ordinal) < 0)
@@ -132,6 +137,7 @@ public static class KernelLogLineParser
     }
 
     // /dev/kmsg (Documentation/ABI/testing/dev-kmsg): "prefix,seq,usec,flags[,more];message".
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseKmsg(ReadOnlySpan<char> line, out ParsedLogLine parsed)
     {
         parsed = default;
@@ -164,6 +170,7 @@ public static class KernelLogLineParser
     }
 
     // "Mon DD HH:MM:SS host ident: " — the month is a word in any locale ("ott", "Aug", "Dez").
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryStripSyslog(ref ReadOnlySpan<char> rest, out double? seconds)
     {
         seconds = null;
@@ -209,6 +216,7 @@ public static class KernelLogLineParser
     }
 
     // "2025-08-16T00:03:03.937586-04:00 host ident: "
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryStripSyslogIso(ref ReadOnlySpan<char> rest, out double? seconds)
     {
         seconds = null;
@@ -255,6 +263,7 @@ public static class KernelLogLineParser
     }
 
     // "[ 12.345]", "[Fri Mar  3 04:44:24 2023]", "[Feb22 04:01]", "[  +0.000001]", "[    T0]", "[2026-04-22T21:30:51.52Z]:".
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryStripBracket(ref ReadOnlySpan<char> rest, out double? seconds, out KernelLogFormat? format)
     {
         seconds = null;
@@ -314,6 +323,7 @@ public static class KernelLogLineParser
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseMonotonic(ReadOnlySpan<char> s, out double value)
     {
         value = 0;
