@@ -25,12 +25,13 @@ collect_seeds() { # target dir [small-only]
   mkdir -p "$dir"
   if [[ -d "fuzz/seeds/$target" ]]; then cp fuzz/seeds/"$target"/* "$dir"/ 2>/dev/null || true; fi
   if [[ -d "fuzz/corpus/$target" ]]; then cp fuzz/corpus/"$target"/* "$dir"/ 2>/dev/null || true; fi
+  if [[ -d "fixtures/fuzz-regressions/$target" ]]; then cp fixtures/fuzz-regressions/"$target"/* "$dir"/ 2>/dev/null || true; fi
   local i=0 f
   case "$target" in
     policy-yaml) for f in policies/*.yaml policies/signatures/*.yaml; do [[ -f $f ]] && cp "$f" "$dir/repo-$((i++)).yaml"; done ;;
     nvidia-smi-xml) [[ -n "$small" ]] || while IFS= read -r f; do cp "$f" "$dir/repo-$((i++)).xml"; done < <(find fixtures tests -name 'nvidia-smi_-q_-x.out' 2>/dev/null) ;;
     tdx-quote) while IFS= read -r f; do cp "$f" "$dir/repo-$((i++)).bin"; done < <(find fixtures/attestation -name 'quote.bin' 2>/dev/null) ;;
-    kernel-log) while IFS= read -r f; do cp "$f" "$dir/repo-$((i++)).log"; done < <(find fixtures/logs -name '*.log' -size -64k 2>/dev/null) ;;
+    kernel-log) while IFS= read -r f; do cp "$f" "$dir/repo-$((i++)).log"; done < <(find fixtures/logs fixtures/fuzz-regressions/kernel-log -type f -size -64k ! -name '*.md' 2>/dev/null) ;;
     rim-xml) while IFS= read -r f; do cp "$f" "$dir/repo-$((i++)).xml"; done < <(find fixtures/attestation/gpu/rims -type f -size -64k 2>/dev/null) ;;
     spdm-report) while IFS= read -r f; do cp "$f" "$dir/repo-$((i++)).hex"; done < <(find fixtures/attestation/gpu/reports -name 'report.hex' 2>/dev/null) ;;
   esac

@@ -70,7 +70,10 @@ internal static class KernelLogScanner
             start = LineStart(block, start - 1);
         }
 
-        return start > 0 ? start : lastNewline + 1;
+        // A block always begins at a record boundary, so a last record that starts at 0 is not complete
+        // yet: read more (bounded by MaxCarryChars). Cutting at the last newline instead split such a
+        // record in two when the stream ended without a newline (found by fuzzing).
+        return start;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
