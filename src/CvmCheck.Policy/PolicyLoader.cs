@@ -229,25 +229,10 @@ public static partial class PolicyLoader
 
     internal static YamlNode? LoadDocument(string yaml, string file, List<PolicyError> errors)
     {
-        var stream = new YamlStream();
-        var parser = new Parser(new StringReader(yaml));
-        try
+        var stream = TryLoadStream(yaml, out var line, out var column, out var problem);
+        if (stream is null)
         {
-            stream.Load(parser);
-        }
-        catch (YamlException e)
-        {
-            var message = e.InnerException is { } inner ? inner.Message : e.Message;
-            errors.Add(new PolicyError(file, (int)e.Start.Line, (int)e.Start.Column, "YAML syntax: " + StripPosition(message)));
-            return null;
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            // YamlDotNet throws these instead of a YamlException on some malformed documents (a '{'
-            // opening a flow mapping inside a block mapping; a stray ':' key); found by fuzz/run.sh policy-yaml.
-            var near = parser.Current?.End;
-            errors.Add(new PolicyError(file, (int)(near?.Line ?? 1), (int)(near?.Column ?? 1),
-                "YAML syntax: malformed document near here (check indentation and unclosed '{' or '[')"));
+            errors.Add(new PolicyError(file, line, column, "YAML syntax: " + problem));
             return null;
         }
 
@@ -258,6 +243,38 @@ public static partial class PolicyLoader
         }
 
         return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>
+    /// Parses YAML text into a stream, or returns null with the position and the problem. The one place
+    /// policies and signature files are parsed, so both get the same guard: YamlDotNet throws
+    /// <see cref="InvalidOperationException"/> or <see cref="ArgumentException"/> instead of a
+    /// <see cref="YamlException"/> on some malformed documents (a '{' opening a flow mapping inside a
+    /// block mapping; a stray ':' key) — found by fuzz/run.sh policy-yaml.
+    /// </summary>
+    internal static YamlStream? TryLoadStream(string yaml, out int line, out int column, out string problem)
+    {
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
+        try
+        {
+            stream.Load(parser);
+            (line, column, problem) = (0, 0, string.Empty);
+            return stream;
+        }
+        catch (YamlException e)
+        {
+            (line, column) = ((int)e.Start.Line, (int)e.Start.Column);
+            problem = StripPosition(e.InnerException is { } inner ? inner.Message : e.Message);
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            var near = parser.Current?.End;
+            (line, column) = ((int)(near?.Line ?? 1), (int)(near?.Column ?? 1));
+            problem = "malformed document near here (check indentation and unclosed '{' or '[')";
+            return null;
+        }
     }
 
     private static Rule? ReadRule(YamlNode node, YamlNodes y)

@@ -31,14 +31,10 @@ public static partial class SignatureLoader
     public static SignatureLoadResult Load(string text, string fileName, bool deferRegexCompilation = false)
     {
         var yaml = new YamlReading(fileName);
-        var stream = new YamlStream();
-        try
+        var stream = PolicyLoader.TryLoadStream(text, out var line, out var column, out var problem);
+        if (stream is null)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            return new SignatureLoadResult([], [new SignatureLoadError(new SourcePosition(fileName, (int)e.Start.Line, (int)e.Start.Column), "not valid YAML: " + e.Message)]);
+            return new SignatureLoadResult([], [new SignatureLoadError(new SourcePosition(fileName, line, column), "not valid YAML: " + problem)]);
         }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
